@@ -1,0 +1,3 @@
+from saywho.cli import main
+
+raise SystemExit(main())

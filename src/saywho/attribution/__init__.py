@@ -1,0 +1,32 @@
+"""Attribution: find who said what (speaker, cue, content) in a parsed article.
+
+An attributor is any callable ``(Doc, EntityIndex) -> list[Statement]``,
+registered by name in ``ATTRIBUTORS``. The pipeline picks one by name, so a
+learned model replaces the parse-based rules without touching other stages.
+Attributors fill speaker, cue, content, kind, act and confidence; stance
+comes after.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from spacy.tokens import Doc
+
+from saywho.entities.resolve import EntityIndex
+from saywho.model import Statement
+from saywho.registry import Registry
+
+
+class Attributor(Protocol):
+    def __call__(self, doc: Doc, entities: EntityIndex) -> list[Statement]: ...
+
+
+ATTRIBUTORS: Registry[Attributor] = Registry("attributor")
+
+
+def create_attributor(name: str) -> Attributor:
+    # Importing the module registers its components.
+    from saywho.attribution import rules  # noqa: F401
+
+    return ATTRIBUTORS.create(name)

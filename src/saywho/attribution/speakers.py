@@ -1,0 +1,100 @@
+"""Which entity a speaker mention stands for: names, roles, metonyms, pronouns.
+
+Names, roles and metonyms were resolved by the entity stage; here a speaker
+span is mapped to one of its mentions, and pronouns ("he said") to the nearest
+fitting antecedent, preferring the subjects of earlier sentences, which is
+where news prose introduces who speaks next.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from saywho.entities.resolve import STATE_VOICES, EntityIndex, Mention
+from saywho.model import Entity, EntityType
+
+PRONOUN_TYPES: dict[str, frozenset[EntityType]] = {
+    **dict.fromkeys(["he", "him", "she", "her"], frozenset({"PERSON"})),
+    **dict.fromkeys(["it"], frozenset({"ORG", "GPE"})),
+    **dict.fromkeys(["they", "them"], frozenset({"ORG", "GPE", "NORP", "PERSON"})),
+}
+SENTENCES_BACK = 3
+
+
+def resolve_speaker(doc: Doc, entities: EntityIndex, span: Span) -> str | None:
+    """The canonical entity a speaker span refers to, or None."""
+    head = span.root
+    pronoun = head.lower_ if head.pos_ == "PRON" else None
+    if pronoun in PRONOUN_TYPES:
+        return _antecedent(doc, entities, head.i, PRONOUN_TYPES[pronoun])
+    if pronoun in ("who", "that", "which") and head.head.dep_ == "relcl":
+        return resolve_speaker(doc, entities, doc[head.head.head.i : head.head.head.i + 1])
+    mentions = entities.within(span.start_char, span.end_char)
+    if not mentions:
+        return None
+    # The head itself, else what it is in apposition with ("the IT giant Microsoft").
+    for token in [head, *(c for c in head.children if c.dep_ == "appos")]:
+        for mention in mentions:
+            if mention.token_start <= token.i < mention.token_end:
+                return mention.entity
+    named = [m for m in mentions if not _is_modifier_demonym(doc, m, head.lower_)]
+    people = [m for m in named if m.label == "PERSON"]
+    chosen = people or named
+    return chosen[0].entity if chosen else None
+
+
+def _is_modifier_demonym(doc: Doc, mention: Mention, head_word: str) -> bool:
+    """A nationality adjective on a noun that does not speak for the state."""
+    token = doc[mention.token_start]
+    return (
+        token.dep_ in ("amod", "compound", "npadvmod")
+        and token.pos_ == "ADJ"
+        and (head_word not in STATE_VOICES)
+    )
+
+
+def _antecedent(
+    doc: Doc, entities: EntityIndex, i: int, types: frozenset[EntityType]
+) -> str | None:
+    sentence = doc[i].sent
+    earlier = [m for m in entities.before(doc[i].idx) if m.label in types]
+    # The current sentence, nearest first.
+    for mention in earlier:
+        if mention.start >= sentence.start_char:
+            return mention.entity
+    # Earlier sentences: a subject if there is one, else the first fitting mention.
+    for back, previous in enumerate(_previous_sentences(doc, sentence)):
+        if back >= SENTENCES_BACK:
+            break
+        fitting = [m for m in earlier if previous.start_char <= m.start < previous.end_char]
+        if fitting:
+            subjects = [m for m in fitting if _in_subject(doc, m)]
+            return (subjects or fitting[::-1])[0].entity
+    return None
+
+
+def _previous_sentences(doc: Doc, sentence: Span) -> list[Span]:
+    before = [s for s in doc.sents if s.end <= sentence.start]
+    return before[::-1]
+
+
+def _in_subject(doc: Doc, mention: Mention) -> bool:
+    for token in doc[mention.token_start : mention.token_end]:
+        node = token
+        while node.head.i != node.i:
+            if node.dep_ in ("nsubj", "nsubjpass"):
+                return True
+            if node.dep_ in ("pobj", "dobj", "ccomp", "advcl", "relcl"):
+                break
+            node = node.head
+    return False
+
+
+def pronoun_mention(doc: Doc, span: Span, entity: Entity) -> Mention | None:
+    """A Mention for a resolved pronoun speaker, to add to the entity's mentions."""
+    head = span.root
+    if head.pos_ != "PRON":
+        return None
+    return Mention(
+        head.i, head.i + 1, head.idx, head.idx + len(head), head.text, entity.name, entity.type
+    )

@@ -1,0 +1,1 @@
+"""Clean: RawDocument -> Document (main text, title, metadata, repaired words)."""

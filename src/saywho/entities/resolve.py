@@ -1,0 +1,323 @@
+"""Entities of one article, each mention mapped to a canonical name.
+
+Sources of mentions, strongest first: the knowledge base's names, aliases,
+roles and demonyms (matched as phrases, so "the head of Russian diplomacy" is
+found even where the NER model sees no entity), then spaCy's named entities.
+Within an article a surname points to the full name used elsewhere in it
+("Lavrov" -> "Sergei Lavrov"); pronouns are resolved later, by the stages that
+need them (attribution), and added here as mentions.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from saywho.entities.kb import KnowledgeBase, normalize_name
+from saywho.model import ActorType, Entity, EntityType
+from saywho.model import Span as TextSpan
+
+NER_LABELS: dict[str, EntityType] = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "NORP": "NORP",
+}
+LABEL_OF_ACTOR_TYPE: dict[ActorType, EntityType] = {
+    "person": "PERSON",
+    "state": "GPE",
+    "organisation": "ORG",
+    "media": "ORG",
+    "group": "NORP",
+    "unknown": "ORG",
+}
+# Words that make a noun phrase speak for the state it names: "Russian officials",
+# "China's Foreign Ministry", "Chinese Foreign Ministry spokesperson Lin Wen".
+STATE_VOICES = frozenset(
+    {
+        "official",
+        "officials",
+        "government",
+        "authorities",
+        "diplomat",
+        "diplomats",
+        "ministry",
+        "embassy",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "president",
+        "leader",
+        "leadership",
+        "delegation",
+        "envoy",
+        "ambassador",
+        "minister",
+        "state",
+        "secretary",
+        "premier",
+        "chancellor",
+        "prime",
+        "kremlin",
+        "cabinet",
+    }
+)
+# Knowledge-base matches beat NER spans of the same length: they carry identity.
+_KB_PRIORITY, _NER_PRIORITY = 0, 1
+
+
+@dataclass(frozen=True)
+class Mention:
+    token_start: int
+    token_end: int
+    start: int
+    end: int
+    text: str
+    entity: str
+    label: EntityType
+
+
+@dataclass
+class EntityIndex:
+    """The entities of one Doc and a way to find them by position."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)
+
+    def add(self, mention: Mention, entity: Entity) -> None:
+        known = self.entities.setdefault(entity.name, entity)
+        known.mentions.append(TextSpan(mention.start, mention.end, mention.text))
+        known.mentions.sort(key=lambda span: span.start)
+        at = bisect.bisect(self._starts, mention.start)
+        self._starts.insert(at, mention.start)
+        self.mentions.insert(at, mention)
+
+    def at_token(self, i: int) -> Mention | None:
+        for mention in self.mentions:
+            if mention.token_start <= i < mention.token_end:
+                return mention
+        return None
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        """Mentions lying wholly inside the character range."""
+        first = bisect.bisect_left(self._starts, start)
+        return [m for m in self.mentions[first:] if m.start < end and m.end <= end]
+
+    def before(self, char: int) -> list[Mention]:
+        """Mentions that end at or before a character offset, nearest first."""
+        return [m for m in reversed(self.mentions) if m.end <= char]
+
+    def ordered_entities(self) -> list[Entity]:
+        return sorted(self.entities.values(), key=lambda e: e.mentions[0].start)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    priority: int
+    entity: str | None  # None: not in the knowledge base
+    label: EntityType
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+class EntityResolver:
+    """Finds and canonicalizes the entities of parsed Docs (built once per pipeline)."""
+
+    def __init__(self, nlp: Language, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        # Names are matched with their case ("US" is not "us"); role descriptions
+        # are lower-case phrases ("the head of Russian diplomacy") and match any case.
+        self._names = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._roles = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for actor in kb.actors.values():
+            names = [actor.name, *actor.aliases, *actor.demonyms]
+            self._names.add(actor.name, [nlp.make_doc(_strip_article(n)) for n in names])
+            if actor.roles:
+                self._roles.add(actor.name, [nlp.make_doc(_strip_article(r)) for r in actor.roles])
+        self._surnames = _unique_surnames(a.name for a in kb.actors.values() if a.type == "person")
+
+    def __call__(self, doc: Doc) -> EntityIndex:
+        chosen = _non_overlapping([*self._kb_candidates(doc), *self._ner_candidates(doc)])
+        in_article = {c.entity for c in chosen if c.entity and c.label == "PERSON"}
+        full_names = {
+            doc[c.start : c.end].text: c for c in chosen if c.label == "PERSON" and c.length > 1
+        }
+        article_surnames = _unique_surnames([*in_article, *full_names])
+        index = EntityIndex()
+        for candidate in chosen:
+            span = doc[candidate.start : candidate.end]
+            name, label = self._canonical(span, candidate, article_surnames)
+            actor = self.kb.actors.get(name)
+            entity = Entity(
+                name=name,
+                type=label,
+                actor_type=actor.type if actor else _actor_type_of_label(label),
+                speaks_for=actor.speaks_for if actor else None,
+                in_knowledge_base=actor is not None,
+            )
+            index.add(
+                Mention(
+                    span.start, span.end, span.start_char, span.end_char, span.text, name, label
+                ),
+                entity,
+            )
+        _infer_allegiance(doc, index, self.kb)
+        return index
+
+    def _kb_candidates(self, doc: Doc) -> Iterable[_Candidate]:
+        for matcher in (self._names, self._roles):
+            for match_id, start, end in matcher(doc):
+                name = doc.vocab.strings[match_id]
+                label = LABEL_OF_ACTOR_TYPE[self.kb.actors[name].type]
+                yield _Candidate(start, end, _KB_PRIORITY, name, label)
+
+    def _ner_candidates(self, doc: Doc) -> Iterable[_Candidate]:
+        for ent in doc.ents:
+            label = NER_LABELS.get(ent.label_)
+            if label is None:
+                continue
+            ent = _trim(ent)
+            if len(ent) == 0:
+                continue
+            parts = self._hyphenated_parts(ent)
+            if parts:
+                yield from parts
+                continue
+            actor = self.kb.lookup(ent.text)
+            if actor:
+                yield _Candidate(
+                    ent.start, ent.end, _KB_PRIORITY, actor.name, LABEL_OF_ACTOR_TYPE[actor.type]
+                )
+            else:
+                yield _Candidate(ent.start, ent.end, _NER_PRIORITY, None, label)
+
+    def _hyphenated_parts(self, ent: Span) -> list[_Candidate]:
+        """'Trump-Putin', 'Russian-American', 'anti-Russian': the known actors inside.
+
+        NER takes such compounds as one entity; each known part is an actor of its
+        own, and an unknown prefix ("anti") is no entity at all.
+        """
+        hyphens = [t.i for t in ent if t.text == "-" and not t.whitespace_]
+        if not hyphens:
+            return []
+        bounds = [ent.start, *hyphens, ent.end]
+        parts = []
+        for left, right in pairwise(bounds):
+            part = ent.doc[left + (left in hyphens) : right]
+            actor = self.kb.lookup(part.text) if len(part) else None
+            surname = self._surnames.get(normalize_name(part.text)) if len(part) else None
+            if actor:
+                parts.append(
+                    _Candidate(
+                        part.start,
+                        part.end,
+                        _KB_PRIORITY,
+                        actor.name,
+                        LABEL_OF_ACTOR_TYPE[actor.type],
+                    )
+                )
+            elif surname:
+                parts.append(_Candidate(part.start, part.end, _KB_PRIORITY, surname, "PERSON"))
+        return parts
+
+    def _canonical(
+        self, span: Span, candidate: _Candidate, article_surnames: dict[str, str]
+    ) -> tuple[str, EntityType]:
+        if candidate.entity:
+            return candidate.entity, candidate.label
+        key = normalize_name(span.text)
+        # A lone surname: the full name used in this article, else a known person.
+        full = article_surnames.get(key) or self._surnames.get(key)
+        if full and candidate.label in ("PERSON", "ORG", "GPE"):
+            return full, "PERSON"
+        return _display_name(span), candidate.label
+
+
+def _infer_allegiance(doc: Doc, index: EntityIndex, kb: KnowledgeBase) -> None:
+    """Who outside the knowledge base speaks for a state, from their role in the text.
+
+    "Chinese Foreign Ministry spokesperson Lin Wen" and "Russia's Foreign Ministry"
+    name a state and an office of it: this article's statements by them count for
+    that state. A company or outlet never rolls up this way (no office word).
+    """
+    for mention in list(index.mentions):
+        entity = index.entities[mention.entity]
+        if entity.in_knowledge_base or entity.speaks_for or mention.label not in ("PERSON", "ORG"):
+            continue
+        root = doc[mention.token_start : mention.token_end].root
+        words = [t for t in root.subtree if t.i < mention.token_end and not t.is_punct]
+        if not any(t.lower_ in STATE_VOICES for t in words):
+            continue
+        for token in words:
+            state = _state_named_by(token, index, kb)
+            if state is not None:
+                entity.speaks_for = state
+                break
+
+
+def _state_named_by(token: Token, index: EntityIndex, kb: KnowledgeBase) -> str | None:
+    """The state a token names, as a mention of its own or inside a longer name
+    ("Chinese" in the NER span "Chinese Foreign Ministry")."""
+    mention = index.at_token(token.i)
+    if mention is not None and index.entities[mention.entity].actor_type == "state":
+        return mention.entity
+    actor = kb.lookup(token.text)
+    return actor.name if actor is not None and actor.type == "state" else None
+
+
+def _non_overlapping(candidates: list[_Candidate]) -> list[_Candidate]:
+    """Longest spans first, knowledge base before NER on ties; in text order."""
+    taken: set[int] = set()
+    chosen: list[_Candidate] = []
+    for c in sorted(candidates, key=lambda c: (-c.length, c.priority, c.start)):
+        tokens = set(range(c.start, c.end))
+        if tokens & taken:
+            continue
+        taken |= tokens
+        chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+def _unique_surnames(full_names: Iterable[str]) -> dict[str, str]:
+    """Last name -> full name, for last names that only one of the names has."""
+    by_surname: dict[str, set[str]] = {}
+    for name in full_names:
+        parts = name.split()
+        if len(parts) > 1:
+            by_surname.setdefault(parts[-1].lower(), set()).add(name)
+    return {surname: next(iter(names)) for surname, names in by_surname.items() if len(names) == 1}
+
+
+def _trim(ent: Span) -> Span:
+    """Drop a leading article and trailing possessive/punctuation from an NER span."""
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "'")):
+        end -= 1
+    return doc[start:end]
+
+
+def _display_name(span: Span) -> str:
+    return " ".join(span.text.split())
+
+
+def _strip_article(text: str) -> str:
+    words = text.split()
+    return " ".join(words[1:]) if words and words[0].lower() == "the" else text
+
+
+def _actor_type_of_label(label: EntityType) -> ActorType:
+    return {"PERSON": "person", "GPE": "state", "ORG": "organisation", "NORP": "group"}[label]  # type: ignore[return-value]

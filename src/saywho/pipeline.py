@@ -1,0 +1,139 @@
+"""The pipeline: ingest -> clean -> language -> nlp/entities -> attribution -> stance -> ledger.
+
+``Pipeline.analyze`` streams RawDocuments (and ingest Failures, passed through)
+into Articles, batching spaCy through ``nlp.pipe``. Every input comes out
+exactly once, as an Article or a Failure: nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from saywho.attribution import create_attributor
+from saywho.batching import batched
+from saywho.clean import clean_document
+from saywho.entities.kb import load_knowledge_base
+from saywho.entities.resolve import EntityResolver
+from saywho.language import detect_language
+from saywho.ledger import build_ledger
+from saywho.model import Article, Document, Failure, InputError, RawDocument
+from saywho.nlp import DEFAULT_SPACY_MODEL, MAX_ARTICLE_CHARS, load_spacy
+from saywho.stance import create_stance_model
+from saywho.stance.targets import attach_stances
+
+ENGLISH = "en"
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    spacy_model: str = DEFAULT_SPACY_MODEL
+    attributor: str = "rules"
+    stance_model: str | None = "lexicon"  # None: skip stance (and the ledger's stances)
+    raw: bool = False  # skip cleaning: offsets index the input text exactly
+    knowledge_bases: tuple[Path, ...] = ()
+    batch_size: int = 16
+
+
+class Pipeline:
+    def __init__(self, config: PipelineConfig = PipelineConfig()) -> None:
+        self.config = config
+        self.nlp = load_spacy(config.spacy_model)
+        self.kb = load_knowledge_base(config.knowledge_bases)
+        self.resolve_entities = EntityResolver(self.nlp, self.kb)
+        self.attribute = create_attributor(config.attributor)
+        self.stance = create_stance_model(config.stance_model) if config.stance_model else None
+
+    def analyze(self, items: Iterable[RawDocument | Failure]) -> Iterator[Article | Failure]:
+        for batch in batched(items, self.config.batch_size):
+            yield from self._analyze_batch(batch)
+
+    def analyze_text(self, text: str, source: str = "<text>") -> Article | Failure:
+        return next(iter(self._analyze_batch([RawDocument(source=source, text=text)])))
+
+    def _analyze_batch(self, batch: Iterable[RawDocument | Failure]) -> list[Article | Failure]:
+        results: list[Article | Failure] = []
+        english: list[tuple[int, Document]] = []
+        for item in batch:
+            result = item if isinstance(item, Failure) else self._prepare(item)
+            if isinstance(result, Article) and _readable(result):
+                english.append((len(results), result.document))
+            results.append(result)
+        texts = (document.text for _, document in english)
+        for (position, document), parsed in zip(english, self.nlp.pipe(texts), strict=True):
+            try:
+                results[position] = self._analyze_parsed(document, parsed)
+            except Exception as error:  # a bug must not lose the rest of the batch
+                results[position] = Failure(
+                    document.source,
+                    f"internal error (please report): {type(error).__name__}: {error}",
+                )
+        return results
+
+    def _prepare(self, raw: RawDocument) -> Article | Failure:
+        """Clean and detect the language; an Article with no analysis yet."""
+        try:
+            document = clean_document(raw, raw_mode=self.config.raw)
+        except InputError as error:
+            return Failure(raw.source, str(error))
+        if not document.text.strip():
+            return Failure(raw.source, "no text left after cleaning")
+        if len(document.text) > MAX_ARTICLE_CHARS:
+            return Failure(
+                raw.source, f"article longer than {MAX_ARTICLE_CHARS:,} characters; not analyzed"
+            )
+        document.language = detect_language(document.text)
+        article = Article(document=document)
+        if document.language not in (ENGLISH, None):
+            article.notes.append(
+                f"language is {document.language!r}: entities, statements and stance are "
+                "English-only for now, so they were not extracted"
+            )
+        return article
+
+    def _analyze_parsed(self, document: Document, parsed: Doc) -> Article:
+        entities = self.resolve_entities(parsed)
+        statements = self.attribute(parsed, entities)
+        if self.stance is not None:
+            attach_stances(parsed, statements, entities, self.stance)
+        return Article(
+            document=document,
+            entities=entities.ordered_entities(),
+            statements=statements,
+            ledger=build_ledger(statements, entities.entities),
+        )
+
+
+def _readable(article: Article) -> bool:
+    return article.document.language in (ENGLISH, None)
+
+
+# --- several processes -------------------------------------------------------
+
+_worker_pipeline: Pipeline | None = None
+
+
+def _start_worker(config: PipelineConfig) -> None:
+    global _worker_pipeline
+    _worker_pipeline = Pipeline(config)
+
+
+def _analyze_in_worker(item: RawDocument | Failure) -> Article | Failure:
+    assert _worker_pipeline is not None
+    return next(iter(_worker_pipeline.analyze([item])))
+
+
+def analyze_all(
+    items: Iterable[RawDocument | Failure], config: PipelineConfig, workers: int = 1
+) -> Iterator[Article | Failure]:
+    """Analyze in this process, or in ``workers`` processes; results keep input order."""
+    if workers <= 1:
+        yield from Pipeline(config).analyze(items)
+        return
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(workers, initializer=_start_worker, initargs=(config,)) as pool:
+        yield from pool.imap(_analyze_in_worker, items, chunksize=2)

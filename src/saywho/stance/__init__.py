@@ -1,0 +1,57 @@
+"""Stance: each statement's attitude toward each target it speaks about.
+
+A stance model is registered by name in ``STANCE_MODELS`` and maps
+``StanceQuery`` items (a parsed text, the statement's content ranges, its cue
+and act, and the target mentions) to one polarity and score per target. The
+same model serves ``saywho analyze`` (targets found in statements) and
+``saywho stance`` (targets given by the user).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from spacy.tokens import Doc
+
+from saywho.model import Act, Polarity
+from saywho.registry import Registry
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    start: int  # character offsets into the Doc's text
+    end: int
+
+
+@dataclass(frozen=True)
+class StanceQuery:
+    doc: Doc
+    content: tuple[tuple[int, int], ...]  # character ranges of what was said
+    targets: tuple[Target, ...]
+    cue_lemma: str | None = None
+    act: Act | None = None
+
+
+@dataclass(frozen=True)
+class Judgement:
+    polarity: Polarity
+    score: float  # confidence in the polarity, 0 .. 1
+
+
+class StanceModel(Protocol):
+    def __call__(self, queries: Sequence[StanceQuery]) -> list[list[Judgement]]:
+        """One judgement per target of each query, in order."""
+        ...
+
+
+STANCE_MODELS: Registry[StanceModel] = Registry("stance model")
+
+
+def create_stance_model(name: str) -> StanceModel:
+    # Importing the module registers its models.
+    from saywho.stance import lexicon  # noqa: F401
+
+    return STANCE_MODELS.create(name)

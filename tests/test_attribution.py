@@ -1,0 +1,160 @@
+"""Rule-based attribution on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from saywho.model import Article, Statement
+from saywho.pipeline import Pipeline
+
+
+def _statements(pipeline: Pipeline, text: str) -> list[Statement]:
+    article = pipeline.analyze_text(text)
+    assert isinstance(article, Article)
+    for statement in article.statements:  # every offset indexes the article text
+        for piece in [*statement.content, *([statement.cue] if statement.cue else [])]:
+            assert article.document.text[piece.start : piece.end] == piece.text
+        if statement.speaker:
+            speaker = statement.speaker
+            assert article.document.text[speaker.start : speaker.end] == speaker.text
+    assert len({s.id for s in article.statements}) == len(article.statements)
+    return article.statements
+
+
+def _one(statements: list[Statement], phrase: str) -> Statement:
+    found = [s for s in statements if phrase in s.content_text]
+    assert len(found) == 1, [(s.content_text, s.speaker) for s in statements]
+    return found[0]
+
+
+def test_indirect_statement_with_verb_cue(pipeline: Pipeline) -> None:
+    statement = _one(
+        _statements(pipeline, "Vladimir Putin said that the talks with Ukraine had failed."),
+        "talks with Ukraine",
+    )
+    assert statement.speaker and statement.speaker.entity == "Vladimir Putin"
+    assert statement.cue and statement.cue.text == "said"
+    assert statement.kind == "indirect"
+
+
+def test_direct_quote_before_cue_and_pronoun_speaker(pipeline: Pipeline) -> None:
+    statements = _statements(
+        pipeline,
+        "Dmitry Peskov met reporters in Moscow. "
+        '"We will not take sides in this election," he said.',
+    )
+    statement = _one(statements, "not take sides")
+    assert statement.speaker and statement.speaker.text == "he"
+    assert statement.speaker.entity == "Dmitry Peskov"
+    assert statement.kind == "direct"
+    assert statement.act == "denial"
+
+
+def test_mixed_statement_has_a_quoted_fragment(pipeline: Pipeline) -> None:
+    statement = _one(
+        _statements(pipeline, 'Joe Biden said the attack was "a disgrace to the nation."'),
+        "disgrace",
+    )
+    assert statement.kind == "mixed"
+    assert statement.act == "criticism"
+
+
+def test_according_to(pipeline: Pipeline) -> None:
+    statement = _one(
+        _statements(
+            pipeline, "According to Microsoft, the network targeted voters in three states."
+        ),
+        "network targeted voters",
+    )
+    assert statement.speaker and statement.speaker.entity == "Microsoft"
+    assert statement.cue and statement.cue.text == "According to"
+
+
+def test_noun_cue_with_agent_and_content(pipeline: Pipeline) -> None:
+    statement = _one(
+        _statements(
+            pipeline,
+            "Officials were alarmed by the revelation, by Microsoft, of covert operations "
+            "aimed at the campaign.",
+        ),
+        "covert operations",
+    )
+    assert statement.speaker and statement.speaker.entity == "Microsoft"
+    assert statement.act == "accusation"
+
+
+def test_colon_block_quote_and_signature(pipeline: Pipeline) -> None:
+    text = (
+        "Asked about the vote, Sergei Lavrov was blunt:\n\n"
+        "Washington has always treated our country as an enemy.\n\n"
+        "– Sergei Lavrov, Russian Foreign Minister\n\n"
+        "The ministry published the interview later.\n"
+    )
+    statement = _one(_statements(pipeline, text), "treated our country")
+    assert statement.speaker and statement.speaker.entity == "Sergei Lavrov"
+    assert statement.kind == "direct"
+
+
+def test_signature_alone_attributes_the_paragraph_above(pipeline: Pipeline) -> None:
+    text = (
+        "We do not interfere in other countries' elections.\n\n— Dmitry Peskov, Kremlin spokesman\n"
+    )
+    statement = _one(_statements(pipeline, text), "do not interfere")
+    assert statement.speaker and statement.speaker.entity == "Dmitry Peskov"
+    assert statement.cue is None and statement.kind == "direct"
+
+
+def test_colon_before_a_list_is_not_a_quote(pipeline: Pipeline) -> None:
+    statements = _statements(
+        pipeline, "The summit faces many issues:\n\n  • Trade\n  • Energy prices\n  • Migration\n"
+    )
+    assert statements == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "And he secretly hopes, without necessarily proclaiming it loud and clear, for a "
+        "friendlier president in Washington.",
+        "Vladimir Putin seems above all to be waiting to see what the next president will do.",
+        "A closeness that the Russian leader has not denied in public.",
+    ],
+    ids=["author-speculation", "author-inference", "negated-cue"],
+)
+def test_no_statement_where_nobody_said_anything(pipeline: Pipeline, text: str) -> None:
+    assert _statements(pipeline, text) == []
+
+
+def test_participle_cue_takes_the_subject_of_its_clause(pipeline: Pipeline) -> None:
+    statements = _statements(
+        pipeline,
+        "The head of Russian diplomacy went further, estimating that relations with Washington "
+        "had never been so tense.",
+    )
+    statement = _one(statements, "never been so tense")
+    assert statement.speaker and statement.speaker.entity == "Sergei Lavrov"
+
+
+def test_nested_report_keeps_both_statements(pipeline: Pipeline) -> None:
+    statements = _statements(
+        pipeline,
+        "Kamala Harris said Vladimir Putin had accused Ukraine of provoking the war.",
+    )
+    speakers = {s.speaker.entity for s in statements if s.speaker}
+    assert {"Kamala Harris", "Vladimir Putin"} <= speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("The Kremlin denied that it had hacked the campaign.", "denial"),
+        ("Microsoft accused Russia of running disinformation operations.", "accusation"),
+        ("Donald Trump praised the courage of the firefighters.", "praise"),
+        ("Kamala Harris condemned the attacks on election workers.", "criticism"),
+        ("Analysts predicted that turnout will break records.", "prediction"),
+        ("The minister said that the meeting lasted two hours.", "claim"),
+    ],
+)
+def test_acts(pipeline: Pipeline, text: str, act: str) -> None:
+    [statement] = _statements(pipeline, text)
+    assert statement.act == act

@@ -1,0 +1,126 @@
+"""The saywho command line: formats, schema, bad inputs beside good ones."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from saywho.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+SCHEMA = json.loads(resources.files("saywho").joinpath("data/article.schema.json").read_text())
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_json_output_follows_the_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = _run(capsys, "analyze", str(EXAMPLES), "--format", "json")
+    assert status == 0, err
+    articles: list[dict[str, Any]] = json.loads(out)
+    assert len(articles) == 4  # a .txt, an .html and two JSONL records
+    for article in articles:
+        jsonschema.validate(article, SCHEMA)
+        for statement in article["statements"]:
+            for piece in statement["content"]:
+                assert article["text"][piece["start"] : piece["end"]] == piece["text"]
+    html = next(a for a in articles if a["source"].endswith(".html"))
+    assert html["title"] == "Ministry denies meddling claims"
+    assert html["published"] == "2024-09-12"
+    jsonl = [a for a in articles if "#" in a["source"]]
+    assert [a["outlet"] for a in jsonl] == ["news.example.org"] * 2
+
+
+def test_one_input_as_json_is_one_object(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = _run(
+        capsys, "analyze", str(EXAMPLES / "beijing-stays-out.txt"), "--format", "json"
+    )
+    assert status == 0
+    article = json.loads(out)
+    assert article["schema"] == "saywho.article/1"
+    assert article["title"] == "Beijing says it stays out of the race"
+    assert "PREV" not in article["text"] and "Beijing says it stays out" not in article["text"][:40]
+
+
+def test_jsonl_to_file_and_text_report(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out_file = tmp_path / "out.jsonl"
+    status, out, _ = _run(
+        capsys, "analyze", str(EXAMPLES), "--format", "jsonl", "--out", str(out_file)
+    )
+    assert status == 0 and out == ""
+    assert len(out_file.read_text("utf-8").splitlines()) == 4
+    status, out, _ = _run(capsys, "analyze", str(EXAMPLES / "ministry-denies-meddling.html"))
+    assert status == 0
+    assert "Statements" in out and "Ledger" in out and "Dmitry Peskov" in out
+
+
+def test_raw_mode_keeps_the_input_text_exactly(capsys: pytest.CaptureFixture[str]) -> None:
+    path = EXAMPLES / "beijing-stays-out.txt"
+    status, out, _ = _run(capsys, "analyze", str(path), "--raw", "--format", "json")
+    assert status == 0
+    assert json.loads(out)["text"] == path.read_text("utf-8")
+
+
+def test_bad_inputs_get_one_line_each_and_good_ones_go_on(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "good.txt").write_text("Kamala Harris said the vote was fair.\n", "utf-8")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "latin1.txt").write_bytes("Le ministre a déclaré".encode("latin-1"))
+    (tmp_path / "cut.html.gz").write_bytes(gzip.compress(b"<html><body><p>x</p>" * 50)[:40])
+    (tmp_path / "nav.html").write_text(
+        "<html><body><nav><a href='/'>Home</a></nav></body></html>", "utf-8"
+    )
+    status, out, err = _run(capsys, "analyze", str(tmp_path), "--format", "jsonl")
+    assert status == 1
+    [good] = [json.loads(line) for line in out.splitlines()]
+    assert good["source"].endswith("good.txt")
+    errors = [line for line in err.splitlines() if line.startswith("saywho: error:")]
+    assert len(errors) == 5, err
+    assert "Traceback" not in err
+    assert "1 analyzed, 5 failed" in err
+
+
+def test_private_address_is_refused_without_the_flag(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = _run(capsys, "analyze", "http://127.0.0.1:9/article")
+    assert status == 1 and out == ""
+    assert "--allow-private-network" in err
+
+
+def test_non_english_article_is_kept_with_its_language(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "fr.txt"
+    path.write_text(
+        "Le Kremlin affirme ne pas avoir de favori dans la course à la Maison Blanche. "
+        "Le ministre a déclaré que la Russie respecterait le choix des électeurs américains.",
+        "utf-8",
+    )
+    status, out, _ = _run(capsys, "analyze", str(path), "--format", "json")
+    assert status == 0
+    article = json.loads(out)
+    assert article["language"] == "fr"
+    assert article["statements"] == [] and article["notes"]
+
+
+def test_several_workers_give_the_same_articles(capsys: pytest.CaptureFixture[str]) -> None:
+    _, one, _ = _run(capsys, "analyze", str(EXAMPLES), "--format", "jsonl")
+    _, two, _ = _run(capsys, "analyze", str(EXAMPLES), "--format", "jsonl", "--workers", "2")
+    assert one == two
+
+
+def test_unknown_component_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = _run(capsys, "analyze", str(EXAMPLES), "--attributor", "nope")
+    assert status == 2
+    assert "unknown attributor 'nope'" in err

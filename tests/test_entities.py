@@ -1,0 +1,101 @@
+"""Entities and their canonical names, on sentences written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from saywho.entities.kb import load_knowledge_base, normalize_name
+from saywho.model import Article, ConfigError
+from saywho.pipeline import Pipeline
+
+
+def _entities(pipeline: Pipeline, text: str) -> dict[str, list[str]]:
+    article = pipeline.analyze_text(text)
+    assert isinstance(article, Article)
+    return {e.name: [m.text for m in e.mentions] for e in article.entities}
+
+
+def test_metonyms_roles_and_surnames_resolve(pipeline: Pipeline) -> None:
+    found = _entities(
+        pipeline,
+        "The Kremlin said on Monday that talks had stalled. Moscow blamed Washington. "
+        "Sergei Lavrov spoke next; Lavrov, the head of Russian diplomacy, was firm. "
+        "The Russian leader stayed silent, and the Trump administration did not comment.",
+    )
+    assert {"Kremlin", "Moscow"} <= set(found["Russia"])
+    assert "Washington" in found["United States"]
+    assert {"Sergei Lavrov", "Lavrov", "head of Russian diplomacy"} <= set(found["Sergei Lavrov"])
+    assert "Russian leader" in found["Vladimir Putin"]
+    assert "Trump administration" in found["Donald Trump"]
+
+
+def test_surname_links_to_full_name_used_in_article(pipeline: Pipeline) -> None:
+    found = _entities(
+        pipeline, "Maria Okonkwo, a city councillor, spoke first. Later Okonkwo said she would run."
+    )
+    assert (
+        found["Maria Okonkwo"] == ["Maria Okonkwo", "Okonkwo"]
+        or "Okonkwo" in found["Maria Okonkwo"]
+    )
+    assert "Okonkwo" not in found
+
+
+def test_hyphenated_compounds_split_into_known_actors(pipeline: Pipeline) -> None:
+    found = _entities(pipeline, "The Trump-Putin summit strained Russian-American ties further.")
+    assert "Trump-Putin" not in found and "Russian-American" not in found
+    assert "Vladimir Putin" in found and "Donald Trump" in found
+
+
+def test_case_matters_for_short_aliases(pipeline: Pipeline) -> None:
+    found = _entities(pipeline, "Let us hope the US delegation arrives on time.")
+    assert found.get("United States") == ["US"]
+
+
+def test_a_person_rolls_up_to_a_state_only_through_a_role(pipeline: Pipeline) -> None:
+    article = pipeline.analyze_text(
+        "Chinese Foreign Ministry spokesperson Lin Wen said that China opposes the tariffs. "
+        "Microsoft said that it had found a new network of fake accounts."
+    )
+    assert isinstance(article, Article)
+    by_name = {e.name: e for e in article.entities}
+    assert by_name["Lin Wen"].speaks_for == "China"
+    assert by_name["Microsoft"].speaks_for is None
+
+
+def test_normalize_name_ignores_articles_case_and_possessives() -> None:
+    assert normalize_name("the  Kremlin’s") == "kremlin"
+    assert normalize_name("The White House") == "white house"
+
+
+def test_user_knowledge_base_adds_and_replaces(tmp_path: Path) -> None:
+    extra = tmp_path / "actors.yaml"
+    extra.write_text(
+        "- name: RT\n  type: media\n  speaks_for: Russia\n  state_controlled: true\n"
+        "- name: Example Daily\n  type: media\n  speaks_for: Russia\n"
+        "- name: Ana Pérez\n  type: person\n  speaks_for: Spain\n"
+        "  roles: [Spanish Foreign Minister]\n",
+        "utf-8",
+    )
+    kb = load_knowledge_base([extra])
+    assert kb.state_of("RT") == "Russia"  # declared state-controlled
+    assert kb.state_of("Example Daily") is None  # an outlet never rolls up otherwise
+    assert kb.lookup("the Spanish Foreign Minister") is not None
+    assert kb.lookup("Kremlin") is not None  # the shipped entries stay
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("name: [unclosed", "not valid YAML"),
+        ("- type: person\n", "needs a 'name'"),
+        ("- name: X\n  type: robot\n", "type must be one of"),
+        ("- name: X\n  aliases: Y\n", "must be a list of strings"),
+    ],
+)
+def test_bad_knowledge_base_is_one_clear_error(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(content, "utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_knowledge_base([path])
