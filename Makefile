@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 SAYWHO := $(VENV)/bin/saywho
 SHARED ?= ../shared
 
-.PHONY: demo test lint typecheck check eval-attribution bench-analyze clean-venv
+.PHONY: demo test lint typecheck docs eval-attribution clean-venv
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ lint: $(VENV)/.installed
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
+
+# docs/cli.md is generated from the argument parser, so it cannot drift from --help.
+docs: $(VENV)/.installed
+	COLUMNS=100 $(PY) -c "from saywho.cli import help_markdown; print(help_markdown(), end='')" > docs/cli.md
 
 # PolNeAR test split: span-exact F1 per role, relation F1, speed beside textacy.
 eval-attribution: $(VENV)/.bench-installed

@@ -124,3 +124,10 @@ def test_unknown_component_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
     status, _, err = _run(capsys, "analyze", str(EXAMPLES), "--attributor", "nope")
     assert status == 2
     assert "unknown attributor 'nope'" in err
+
+
+def test_cli_reference_matches_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    from saywho.cli import help_markdown
+
+    monkeypatch.setenv("COLUMNS", "100")
+    assert (REPO / "docs" / "cli.md").read_text("utf-8") == help_markdown(), "run `make docs`"

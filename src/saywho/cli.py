@@ -229,3 +229,16 @@ def run_stance(args: argparse.Namespace) -> int:
         if predict_file(args.input, args.output, args.spacy_model, args.stance_model)
         else EXIT_OK
     )
+
+
+def help_markdown() -> str:
+    """docs/cli.md: every command's --help, generated from the parser that defines it."""
+    parser = build_parser()
+    sections = ["# Command line reference", "", "Generated from `saywho --help` by `make docs`.", ""]
+    sections += ["## saywho", "", "```", parser.format_help().rstrip(), "```", ""]
+    subparsers = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    for name, command in subparsers.choices.items():
+        sections += [f"## saywho {name}", "", "```", command.format_help().rstrip(), "```", ""]
+    return "\n".join(sections)
