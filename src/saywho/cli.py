@@ -234,7 +234,12 @@ def run_stance(args: argparse.Namespace) -> int:
 def help_markdown() -> str:
     """docs/cli.md: every command's --help, generated from the parser that defines it."""
     parser = build_parser()
-    sections = ["# Command line reference", "", "Generated from `saywho --help` by `make docs`.", ""]
+    sections = [
+        "# Command line reference",
+        "",
+        "Generated from `saywho --help` by `make docs`.",
+        "",
+    ]
     sections += ["## saywho", "", "```", parser.format_help().rstrip(), "```", ""]
     subparsers = next(
         action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
