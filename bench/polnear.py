@@ -607,13 +607,16 @@ def saywho_executable() -> Path | None:
     return Path(found) if found else None
 
 
-def saywho_system() -> System:
+def saywho_system(attributor: str | None = None) -> System:
+    """saywho's CLI with its default attributor, or the one named."""
     executable = saywho_executable()
+    chosen = ["--attributor", attributor] if attributor else []
 
     def command(files: Sequence[Path], out: Path) -> list[str]:
         return [
             str(executable),
             "analyze",
+            *chosen,
             "--raw",
             "--no-stance",
             "--format",
@@ -631,7 +634,7 @@ def saywho_system() -> System:
         else f"saywho CLI not found ({REPO / '.venv/bin/saywho'} or on PATH): "
         "install the project (make test) to measure it"
     )
-    return System("saywho", command, reason)
+    return System(f"saywho-{attributor}" if attributor else "saywho", command, reason)
 
 
 def textacy_system() -> System:
@@ -648,7 +651,12 @@ def textacy_system() -> System:
     return System("textacy", command, reason)
 
 
-SYSTEMS: dict[str, Callable[[], System]] = {"saywho": saywho_system, "textacy": textacy_system}
+SYSTEMS: dict[str, Callable[[], System]] = {
+    "saywho": saywho_system,
+    "saywho-rules": lambda: saywho_system("rules"),
+    "saywho-minilm": lambda: saywho_system("minilm"),
+    "textacy": textacy_system,
+}
 
 
 def core_busy_times() -> dict[int, tuple[int, int]]:

@@ -1,11 +1,17 @@
-"""Rule-based attribution on sentences written for these tests."""
+"""Rule-based attribution (``--attributor rules``) on sentences written for these tests."""
 
 from __future__ import annotations
 
 import pytest
 
 from saywho.model import Article, Statement
-from saywho.pipeline import Pipeline
+from saywho.pipeline import Pipeline, PipelineConfig
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    """These tests pin down the parse-based rules (``--attributor rules``)."""
+    return Pipeline(PipelineConfig(attributor="rules", stance_model="lexicon"))
 
 
 def _statements(pipeline: Pipeline, text: str) -> list[Statement]:

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from saywho.model import Article, RawDocument, Statement
-from saywho.pipeline import Pipeline
+from saywho.pipeline import Pipeline, PipelineConfig
 
 QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 
@@ -28,8 +28,10 @@ def expected(shared_dir: Path) -> dict[str, Any]:
     return data
 
 
-@pytest.fixture(scope="module")
-def seed(shared_dir: Path, pipeline: Pipeline) -> Article:
+@pytest.fixture(scope="module", params=["rules", "minilm"])
+def seed(request: pytest.FixtureRequest, shared_dir: Path) -> Article:
+    """The seed through each shipped attributor (with the default stance model)."""
+    pipeline = Pipeline(PipelineConfig(attributor=request.param))
     path = shared_dir / "seed" / "russia-denies-having-a-favorite.txt"
     [article] = pipeline.analyze([RawDocument(source=str(path), text=path.read_text("utf-8"))])
     assert isinstance(article, Article)

@@ -21,6 +21,7 @@ from saywho.output.report import render_report
 from saywho.pipeline import PipelineConfig, analyze_all
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+DEFAULTS = PipelineConfig()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,35 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=1, metavar="N", help="processes to use (default: 1)"
     )
     _add_model_options(analyze)
-    analyze.add_argument(
-        "--attributor",
-        default="rules",
-        metavar="NAME",
-        help="registered attribution component (default: rules)",
-    )
-    analyze.add_argument(
-        "--kb",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a YAML file of actors added to the shipped knowledge base (repeatable)",
-    )
-    analyze.add_argument(
-        "--allow-private-network",
-        action="store_true",
-        help="allow URLs on loopback, private and link-local addresses (refused by default)",
-    )
-    analyze.add_argument(
-        "--timeout", type=float, default=20.0, metavar="SECONDS", help="per URL (default: 20)"
-    )
-    analyze.add_argument(
-        "--max-mb",
-        type=float,
-        default=10.0,
-        metavar="MB",
-        help="size cap per input in MiB, also after decompression (default: 10)",
-    )
+    _add_knowledge_options(analyze)
+    _add_fetch_options(analyze)
     analyze.set_defaults(run=run_analyze)
 
     stance = commands.add_parser(
@@ -102,7 +76,278 @@ def build_parser() -> argparse.ArgumentParser:
     stance.add_argument("output", type=Path, metavar="OUT.jsonl")
     _add_model_options(stance)
     stance.set_defaults(run=run_stance)
+    _add_store_commands(commands)
     return parser
+
+
+def _add_knowledge_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--attributor",
+        default=DEFAULTS.attributor,
+        metavar="NAME",
+        help=f"registered attribution component (default: {DEFAULTS.attributor})",
+    )
+    command.add_argument(
+        "--kb",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a YAML file of actors added to the shipped knowledge base (repeatable)",
+    )
+
+
+def _add_fetch_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--allow-private-network",
+        action="store_true",
+        help="allow URLs on loopback, private and link-local addresses (refused by default)",
+    )
+    command.add_argument(
+        "--timeout", type=float, default=20.0, metavar="SECONDS", help="per URL (default: 20)"
+    )
+    command.add_argument(
+        "--max-mb",
+        type=float,
+        default=10.0,
+        metavar="MB",
+        help="size cap per input in MiB, also after decompression (default: 10)",
+    )
+
+
+def fetch_options(args: argparse.Namespace) -> FetchOptions:
+    """The --allow-private-network, --timeout and --max-mb settings."""
+    return FetchOptions(
+        allow_private_network=args.allow_private_network,
+        timeout=args.timeout,
+        max_bytes=int(args.max_mb * 1024 * 1024),
+    )
+
+
+def pipeline_config(args: argparse.Namespace, *, extra_kb: Sequence[Path] = ()) -> PipelineConfig:
+    """The model and knowledge-base settings (--spacy-model, --stance-model, --attributor, --kb)."""
+    if args.workers < 1:
+        raise ConfigError("--workers must be at least 1")
+    return PipelineConfig(
+        spacy_model=args.spacy_model,
+        attributor=args.attributor,
+        stance_model=None if getattr(args, "no_stance", False) else args.stance_model,
+        raw=getattr(args, "raw", False),
+        knowledge_bases=(*args.kb, *extra_kb),
+    )
+
+
+def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """ingest, reanalyze, labels and the queries: the commands over a saywho database."""
+    from saywho.ingest import SOURCE_KINDS
+    from saywho.ingest.polite import DEFAULT_HOST_DELAY
+    from saywho.store import commands as store_commands
+    from saywho.store.export import EXPORT_TABLES
+    from saywho.store.store import DEFAULT_DB
+
+    def database(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--db",
+            type=Path,
+            default=DEFAULT_DB,
+            metavar="PATH",
+            help=f"the SQLite database (default: ./{DEFAULT_DB})",
+        )
+
+    def labels(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--labels",
+            type=Path,
+            metavar="FILE",
+            help="a YAML or CSV file that labels outlets (name, country, labels) and, in "
+            "YAML, adds actors to the knowledge base",
+        )
+
+    ingest = commands.add_parser(
+        "ingest",
+        help="analyze sources into a database (files, WARC, feeds, sitemaps, URLs)",
+        description="Read every source, analyze each article as `saywho analyze` does and "
+        "store it with its outlet, date, entities, statements and stances. Sources: files and "
+        "directories (.txt, .html, .json, .jsonl, also gzipped), WARC and WARC.gz files, "
+        "RSS/Atom feeds and sitemaps (URL or file; every item is fetched), files of URLs and "
+        "single URLs; the kind is sniffed from content and name. An article is identified by "
+        "its normalized URL (or source path and record number): an unchanged one is skipped, "
+        "a changed one replaced, so running the same ingest again adds nothing. Each article "
+        "is committed whole or not at all. Fetching honours robots.txt and a per-host delay.",
+    )
+    ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="what to ingest")
+    database(ingest)
+    ingest.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="analysis processes (default: 1)"
+    )
+    ingest.add_argument(
+        "--type",
+        choices=SOURCE_KINDS,
+        metavar="KIND",
+        help=f"read every source as this kind instead of sniffing it: {', '.join(SOURCE_KINDS)}",
+    )
+    labels(ingest)
+    ingest.add_argument(
+        "--delay",
+        type=float,
+        default=DEFAULT_HOST_DELAY,
+        metavar="SECONDS",
+        help="least time between two requests to one host; a longer robots.txt Crawl-delay "
+        f"wins (default: {DEFAULT_HOST_DELAY:g})",
+    )
+    _add_model_options(ingest)
+    _add_knowledge_options(ingest)
+    _add_fetch_options(ingest)
+    ingest.set_defaults(run=store_commands.run_ingest)
+
+    reanalyze = commands.add_parser(
+        "reanalyze",
+        help="analyze again the articles older models analyzed",
+        description="Bring every stored article that another saywho version or other models "
+        "analyzed up to the current ones (its stored text is analyzed again as it is).",
+    )
+    database(reanalyze)
+    reanalyze.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="analysis processes (default: 1)"
+    )
+    labels(reanalyze)
+    _add_model_options(reanalyze)
+    _add_knowledge_options(reanalyze)
+    reanalyze.set_defaults(run=store_commands.run_reanalyze)
+
+    label = commands.add_parser(
+        "labels",
+        help="label outlets and actors in a database from a labels file",
+        description="Write outlet names, countries and labels, and actor countries, from a "
+        "YAML or CSV labels file (see docs/store.md) into the database.",
+    )
+    label.add_argument("file", type=Path, metavar="FILE")
+    database(label)
+    label.set_defaults(run=store_commands.run_labels)
+
+    def query_options(command: argparse.ArgumentParser, *, limit: int = 50) -> None:
+        database(command)
+        command.add_argument(
+            "--format",
+            choices=("table", "json", "csv"),
+            default="table",
+            help="output format (default: table)",
+        )
+        command.add_argument(
+            "--limit", type=int, default=limit, metavar="N", help=f"rows (default: {limit})"
+        )
+        command.add_argument(
+            "--offset", type=int, default=0, metavar="N", help="rows to skip (default: 0)"
+        )
+
+    def time_and_place(command: argparse.ArgumentParser, *, confidence: bool = True) -> None:
+        command.add_argument("--since", metavar="DATE", help="published on or after (ISO date)")
+        command.add_argument("--until", metavar="DATE", help="published on or before (ISO date)")
+        command.add_argument("--outlet", metavar="O", help="an outlet's domain or name")
+        if confidence:
+            command.add_argument("--label", metavar="L", help="outlets with this label")
+            command.add_argument(
+                "--min-confidence",
+                type=float,
+                metavar="P",
+                help="statements attributed with at least this confidence (0-1)",
+            )
+
+    ledger = commands.add_parser(
+        "ledger",
+        help="declared versus expressed stance per actor and target",
+        description="Per actor (a speaker, and the state it speaks for) and target: how much "
+        "evidence declares a stance (neutrality, no preference) and how much expresses one, by "
+        "polarity (-/=/+), with the most recent examples. Filters apply to each piece of "
+        "evidence before counting; most evidence first.",
+    )
+    query_options(ledger)
+    ledger.add_argument("--actor", metavar="X", help="canonical actor name (any case)")
+    ledger.add_argument("--target", metavar="Y", help="canonical target name (any case)")
+    time_and_place(ledger)
+    ledger.add_argument(
+        "--country", metavar="C", help="actors of this country (a state and its officials)"
+    )
+    ledger.add_argument(
+        "--group-by",
+        choices=("outlet", "label", "outlet-country"),
+        help="one row per actor, target and outlet (or outlet label, or outlet country)",
+    )
+    ledger.add_argument(
+        "--examples",
+        type=int,
+        default=2,
+        metavar="N",
+        help="examples of declared and of expressed evidence per row (default: 2)",
+    )
+    ledger.set_defaults(run=store_commands.run_ledger)
+
+    statements = commands.add_parser(
+        "statements",
+        help="attributed statements, newest first",
+        description="Statements with their speaker, act, kind, confidence and stances.",
+    )
+    query_options(statements)
+    statements.add_argument("--speaker", metavar="X", help="canonical speaker (any case)")
+    statements.add_argument("--about", metavar="Y", help="a target the statement has a stance on")
+    statements.add_argument(
+        "--act",
+        choices=("claim", "denial", "accusation", "praise", "criticism", "prediction", "other"),
+    )
+    statements.add_argument("--kind", choices=("direct", "indirect", "mixed"))
+    time_and_place(statements)
+    statements.add_argument("--country", metavar="C", help="speakers of this country")
+    statements.set_defaults(run=store_commands.run_statements)
+
+    search = commands.add_parser(
+        "search",
+        help="full-text search over articles and statements",
+        description='Full-text search (SQLite FTS5): words must all match; "a phrase", OR, '
+        "NEAR(a b) and prefix* work. Best matches first, with highlighted snippets.",
+    )
+    search.add_argument("query", metavar="QUERY")
+    query_options(search, limit=20)
+    search.add_argument(
+        "--in",
+        dest="scope",
+        choices=("all", "articles", "statements"),
+        default="all",
+        help="what to search (default: all)",
+    )
+    time_and_place(search, confidence=False)
+    search.set_defaults(run=store_commands.run_search)
+
+    entities = commands.add_parser(
+        "entities", help="entities, most mentioned first", description="Entities and mentions."
+    )
+    query_options(entities)
+    entities.add_argument("--type", choices=("PERSON", "ORG", "GPE", "NORP"), type=str.upper)
+    entities.set_defaults(run=store_commands.run_entities)
+
+    outlets = commands.add_parser(
+        "outlets", help="outlets with their labels and counts", description="Outlets."
+    )
+    query_options(outlets)
+    outlets.add_argument("--label", metavar="L", help="outlets with this label")
+    outlets.set_defaults(run=store_commands.run_outlets)
+
+    overview = commands.add_parser(
+        "overview", help="what a database holds", description="Row counts and date range."
+    )
+    database(overview)
+    overview.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    overview.set_defaults(run=store_commands.run_overview)
+
+    export = commands.add_parser(
+        "export",
+        help="a whole table as JSONL, CSV or Parquet",
+        description="Write every row of a table. Parquet needs --out.",
+    )
+    database(export)
+    export.add_argument("--format", choices=("jsonl", "csv", "parquet"), default="jsonl")
+    export.add_argument("--table", choices=EXPORT_TABLES, default="statements")
+    export.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
+    export.set_defaults(run=store_commands.run_export)
 
 
 def _add_model_options(command: argparse.ArgumentParser) -> None:
@@ -114,9 +359,10 @@ def _add_model_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--stance-model",
-        default="lexicon",
+        default=DEFAULTS.stance_model,
         metavar="NAME",
-        help="registered stance model (default: lexicon)",
+        help="registered stance model: minilm (learned) or lexicon (faster) "
+        f"(default: {DEFAULTS.stance_model})",
     )
 
 
@@ -135,20 +381,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_analyze(args: argparse.Namespace) -> int:
-    if args.workers < 1:
-        raise ConfigError("--workers must be at least 1")
-    options = FetchOptions(
-        allow_private_network=args.allow_private_network,
-        timeout=args.timeout,
-        max_bytes=int(args.max_mb * 1024 * 1024),
-    )
-    config = PipelineConfig(
-        spacy_model=args.spacy_model,
-        attributor=args.attributor,
-        stance_model=None if args.no_stance else args.stance_model,
-        raw=args.raw,
-        knowledge_bases=tuple(args.kb),
-    )
+    config = pipeline_config(args)
+    options = fetch_options(args)
     results = analyze_all(read_inputs(args.inputs, options), config, workers=args.workers)
     analyzed = failed = 0
     with _output(args.out) as out, _ArticleWriter(out, args.format) as writer:

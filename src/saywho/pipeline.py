@@ -32,8 +32,8 @@ ENGLISH = "en"
 @dataclass(frozen=True)
 class PipelineConfig:
     spacy_model: str = DEFAULT_SPACY_MODEL
-    attributor: str = "rules"
-    stance_model: str | None = "lexicon"  # None: skip stance (and the ledger's stances)
+    attributor: str = "minilm"
+    stance_model: str | None = "minilm"  # None: skip stance (and the ledger's stances)
     raw: bool = False  # skip cleaning: offsets index the input text exactly
     knowledge_bases: tuple[Path, ...] = ()
     batch_size: int = 16

@@ -26,7 +26,7 @@ ATTRIBUTORS: Registry[Attributor] = Registry("attributor")
 
 
 def create_attributor(name: str) -> Attributor:
-    # Importing the module registers its components.
-    from saywho.attribution import rules  # noqa: F401
+    # Importing the modules registers their components.
+    from saywho.attribution import minilm, rules  # noqa: F401
 
     return ATTRIBUTORS.create(name)

@@ -11,16 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import ATTRIBUTORS
-from saywho.attribution.acts import classify_act
-from saywho.attribution.speakers import pronoun_mention, resolve_speaker
+from saywho.attribution.candidates import Candidate, to_statements
 from saywho.entities.resolve import EntityIndex
-from saywho.model import Kind, Speaker, Statement
 from saywho.model import Span as TextSpan
+from saywho.model import Statement
 
 SPEECH_VERBS = frozenset(
     """say tell claim state assert declare announce add explain argue insist note observe
@@ -32,6 +30,9 @@ SPEECH_VERBS = frozenset(
     disclose indicate hint forecast caution testify swear proclaim charge applaud commend
     decry lambast""".split()
 )
+# Verbs journalists use to speculate about someone ("he secretly hopes", "seems to
+# be waiting"): the author's reading of a mind, not a statement by it.
+SPECULATIVE_CUES = frozenset("hope seem wish wait appear want".split())
 # Verbs whose object is what was said: "welcomed the sincerity of X", "denied the report".
 OBJECT_CONTENT_VERBS = frozenset(
     """praise welcome hail criticize criticise condemn blame denounce slam dismiss reject
@@ -42,26 +43,11 @@ NOUN_CUES = frozenset(
     admission remark comment testimony declaration pledge promise report charge""".split()
 )
 _EDGE_PUNCT = ",;:-–—"
-QUOTES_OPEN = "“\"«‘'"
-QUOTES_CLOSE = "”\"»’'"
 _BULLETS = "•·*-–—▪►"
 _SIGNATURE = re.compile(
     r"^[ \t]*[–—-][ \t]*(?P<name>[A-Z][\w.'’ -]{1,60}?)(?:,[ \t]*(?P<title>[^\n]{1,120}))?[ \t]*$",
     re.MULTILINE,
 )
-
-
-@dataclass
-class _Candidate:
-    speaker: Span | None
-    cue: TextSpan | None
-    cue_lemma: str | None
-    content: list[tuple[int, int]]  # character ranges
-    direct: bool = False  # set by finders that know the content is a verbatim quote
-
-    @property
-    def extent(self) -> tuple[int, int]:
-        return self.content[0][0], self.content[-1][1]
 
 
 @ATTRIBUTORS.register("rules")
@@ -72,39 +58,33 @@ class RuleAttributor:
         candidates = [
             *_verb_cues(doc),
             *_according_to(doc),
-            *_noun_cues(doc),
-            *_colon_and_signature_quotes(doc),
+            *noun_cues(doc),
+            *colon_and_signature_quotes(doc),
         ]
-        statements = []
-        for candidate in _deduplicate(candidates):
-            statements.append(_to_statement(doc, entities, candidate))
-        statements.sort(key=lambda s: s.content[0].start)
-        for number, statement in enumerate(statements, start=1):
-            statement.id = f"s{number}"
-        return statements
+        return to_statements(doc, entities, deduplicate(candidates))
 
 
 # --- finders ---------------------------------------------------------------
 
 
-def _verb_cues(doc: Doc) -> Iterator[_Candidate]:
+def _verb_cues(doc: Doc) -> Iterator[Candidate]:
     for verb in doc:
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in SPEECH_VERBS:
             continue
-        if _negated_or_hypothetical(verb):
+        if negated_or_hypothetical(verb):
             continue
         content = _verb_content(verb)
-        if not content or _is_trivial(doc, content):
+        if not content or is_trivial(doc, content):
             continue
-        yield _Candidate(
-            speaker=_subject_span(verb),
+        yield Candidate(
+            speaker=subject_span(verb),
             cue=TextSpan(verb.idx, verb.idx + len(verb), verb.text),
             cue_lemma=verb.lemma_.lower(),
             content=content,
         )
 
 
-def _according_to(doc: Doc) -> Iterator[_Candidate]:
+def _according_to(doc: Doc) -> Iterator[Candidate]:
     for token in doc[:-1]:
         if token.lower_ != "according" or doc[token.i + 1].lower_ != "to":
             continue
@@ -117,7 +97,7 @@ def _according_to(doc: Doc) -> Iterator[_Candidate]:
         content = _ranges(doc, [t for t in clause.subtree if t.i not in phrase])
         if not content:
             continue
-        yield _Candidate(
+        yield Candidate(
             speaker=_np_span(sources[0]),
             cue=TextSpan(token.idx, to.idx + len(to), doc.text[token.idx : to.idx + len(to)]),
             cue_lemma="according to",
@@ -125,7 +105,7 @@ def _according_to(doc: Doc) -> Iterator[_Candidate]:
         )
 
 
-def _noun_cues(doc: Doc) -> Iterator[_Candidate]:
+def noun_cues(doc: Doc) -> Iterator[Candidate]:
     for noun in doc:
         if noun.pos_ != "NOUN" or noun.lemma_.lower() not in NOUN_CUES:
             continue
@@ -147,7 +127,7 @@ def _noun_cues(doc: Doc) -> Iterator[_Candidate]:
         else:
             content = _ranges(doc, list(content_head.subtree))
         if speaker is not None and content:
-            yield _Candidate(
+            yield Candidate(
                 speaker=speaker,
                 cue=TextSpan(noun.idx, noun.idx + len(noun), noun.text),
                 cue_lemma=noun.lemma_.lower(),
@@ -179,7 +159,7 @@ def _linear_agent_and_content(noun: Token) -> tuple[Span | None, list[tuple[int,
     return doc[agent_start:agent_end], _ranges(doc, list(doc[i + 1 : sentence.end]))
 
 
-def _colon_and_signature_quotes(doc: Doc) -> Iterator[_Candidate]:
+def colon_and_signature_quotes(doc: Doc) -> Iterator[Candidate]:
     """Block quotes: 'X is categorical:' + paragraph, and paragraph + '– Name, Title'."""
     text = doc.text
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
@@ -203,10 +183,10 @@ def _colon_and_signature_quotes(doc: Doc) -> Iterator[_Candidate]:
         speaker = signed.pop(quote_start, None)
         if intro is not None:
             last_sentence = doc[intro.end - 1].sent
-            speaker = _subject_span(last_sentence.root) or speaker
+            speaker = subject_span(last_sentence.root) or speaker
         if speaker is None:
             continue
-        yield _Candidate(
+        yield Candidate(
             speaker=speaker,
             cue=TextSpan(colon, colon + 1, ":"),
             cue_lemma=None,
@@ -215,7 +195,7 @@ def _colon_and_signature_quotes(doc: Doc) -> Iterator[_Candidate]:
         )
     for quote_start, name in signed.items():
         quote_end = next(end for start, end in paragraphs if start == quote_start)
-        yield _Candidate(
+        yield Candidate(
             speaker=name, cue=None, cue_lemma=None, content=[(quote_start, quote_end)], direct=True
         )
 
@@ -223,7 +203,7 @@ def _colon_and_signature_quotes(doc: Doc) -> Iterator[_Candidate]:
 # --- syntax helpers ----------------------------------------------------------
 
 
-def _negated_or_hypothetical(verb: Token) -> bool:
+def negated_or_hypothetical(verb: Token) -> bool:
     """'has not denied', 'without proclaiming it': no statement was made."""
     if any(child.dep_ == "neg" for child in verb.children):
         return True
@@ -291,7 +271,7 @@ def _attachment(token: Token, governing: set[int]) -> Token:
     return node
 
 
-def _subject_span(verb: Token) -> Span | None:
+def subject_span(verb: Token) -> Span | None:
     """The speaker: the verb's subject or passive agent, else the governing verb's."""
     node = verb
     for _ in range(3):
@@ -357,7 +337,7 @@ def _ranges(doc: Doc, tokens: list[Token]) -> list[tuple[int, int]]:
     return ranges
 
 
-def _is_trivial(doc: Doc, content: list[tuple[int, int]]) -> bool:
+def is_trivial(doc: Doc, content: list[tuple[int, int]]) -> bool:
     """Content that is only a pronoun or a single function word says nothing."""
     words = [w for start, end in content for w in doc.text[start:end].split()]
     return len(words) < 2
@@ -366,7 +346,7 @@ def _is_trivial(doc: Doc, content: list[tuple[int, int]]) -> bool:
 # --- assembling statements ---------------------------------------------------
 
 
-def _deduplicate(candidates: list[_Candidate]) -> list[_Candidate]:
+def deduplicate(candidates: list[Candidate]) -> list[Candidate]:
     """One statement per content: asides and repeated readings are dropped."""
     # "X estimated that relations are, according to him, tense": an 'according to'
     # that overlaps what another cue reports is an aside, not a statement of its own.
@@ -376,7 +356,7 @@ def _deduplicate(candidates: list[_Candidate]) -> list[_Candidate]:
         if c.cue_lemma != "according to" or not _overlaps_report(c, candidates)
     ]
     # Nested reports stay ("X said Y accused Z"): each is a statement of its own.
-    kept: dict[tuple[int, int], _Candidate] = {}
+    kept: dict[tuple[int, int], Candidate] = {}
     for candidate in candidates:
         same = kept.setdefault(candidate.extent, candidate)
         if same is not candidate and same.speaker is None:
@@ -384,7 +364,7 @@ def _deduplicate(candidates: list[_Candidate]) -> list[_Candidate]:
     return list(kept.values())
 
 
-def _overlaps_report(aside: _Candidate, candidates: list[_Candidate]) -> bool:
+def _overlaps_report(aside: Candidate, candidates: list[Candidate]) -> bool:
     assert aside.cue is not None
     for other in candidates:
         if other.cue_lemma == "according to" or other.cue is None:
@@ -394,53 +374,3 @@ def _overlaps_report(aside: _Candidate, candidates: list[_Candidate]) -> bool:
         if aside.extent[0] <= other.cue.start < aside.extent[1]:
             return True
     return False
-
-
-def _kind(doc: Doc, candidate: _Candidate) -> Kind:
-    if candidate.direct:
-        return "direct"
-    start, end = candidate.extent
-    text = doc.text
-    before = text[:start].rstrip()[-1:]
-    after = text[end:].lstrip(",. ")[:1]
-    if before and before in QUOTES_OPEN and after and after in QUOTES_CLOSE:
-        return "direct"
-    inside = text[start:end]
-    if inside[:1] in QUOTES_OPEN and inside.rstrip(",. ")[-1:] in QUOTES_CLOSE:
-        return "direct"
-    if any(q in inside for q in '“”«»"'):
-        return "mixed"
-    return "indirect"
-
-
-def _to_statement(doc: Doc, entities: EntityIndex, candidate: _Candidate) -> Statement:
-    speaker = None
-    if candidate.speaker is not None:
-        entity_name = resolve_speaker(doc, entities, candidate.speaker)
-        entity = entities.entities.get(entity_name) if entity_name else None
-        mention = pronoun_mention(doc, candidate.speaker, entity) if entity else None
-        if mention is not None and entity is not None:
-            entities.add(mention, entity)
-        speaker = Speaker(
-            candidate.speaker.start_char,
-            candidate.speaker.end_char,
-            candidate.speaker.text,
-            entity_name,
-        )
-    content = [TextSpan(s, e, doc.text[s:e]) for s, e in candidate.content]
-    kind = _kind(doc, candidate)
-    confidence = (
-        0.5
-        + (0.2 if speaker and speaker.entity else 0.0)
-        + (0.15 if kind == "direct" else 0.0)
-        - (0.2 if speaker is None else 0.0)
-    )
-    return Statement(
-        id="",
-        speaker=speaker,
-        cue=candidate.cue,
-        content=content,
-        kind=kind,
-        act=classify_act(candidate.cue_lemma, " ".join(p.text for p in content)),
-        confidence=round(confidence, 2),
-    )

@@ -51,7 +51,7 @@ STANCE_MODELS: Registry[StanceModel] = Registry("stance model")
 
 
 def create_stance_model(name: str) -> StanceModel:
-    # Importing the module registers its models.
-    from saywho.stance import lexicon  # noqa: F401
+    # Importing the modules registers their models.
+    from saywho.stance import lexicon, minilm  # noqa: F401
 
     return STANCE_MODELS.create(name)

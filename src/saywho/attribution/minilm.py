@@ -1,0 +1,288 @@
+"""Learned attribution: a MiniLM span tagger (trained on PolNeAR) plus linking.
+
+The model tags source, cue and content spans (three B/I/O taggers over one
+encoder, so nested attributions can be tagged). Spans become statements by
+proximity, which with gold spans links almost perfectly:
+
+* each content piece joins the nearest cue in its paragraph that is not inside
+  it; pieces on both sides of one cue ('"...," he said, "..."') join the same
+  statement;
+* each statement's speaker is the nearest source in its cue's sentence, outside
+  its content.
+
+Block quotes that news pages format without any cue word (a colon before a
+quoted paragraph, a signature line "– Name, Title") come from the rule finder.
+Training, data and scores: docs/models.md.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from spacy.tokens import Doc, Span, Token
+from tokenizers import Tokenizer
+
+from saywho.attribution import ATTRIBUTORS
+from saywho.attribution.candidates import Candidate, kind_of, to_statements
+from saywho.attribution.rules import (
+    SPECULATIVE_CUES,
+    colon_and_signature_quotes,
+    deduplicate,
+    is_trivial,
+    negated_or_hypothetical,
+    noun_cues,
+    subject_span,
+)
+from saywho.entities.resolve import EntityIndex
+from saywho.model import Span as TextSpan
+from saywho.model import Statement
+from saywho.neural.bio import ROLES, spans_from_tags, whole_words
+from saywho.neural.onnx_model import TOKENIZER, model_path, run, softmax
+from saywho.neural.token_windows import load_plain_tokenizer, stitch, tokenize, windows
+
+MODEL_FILE = "attribution-minilm.onnx"
+BATCH = 8
+
+
+@dataclass(frozen=True)
+class TaggedSpan:
+    start: int
+    end: int
+    probability: float  # mean probability of the chosen tags over the span's tokens
+
+
+@ATTRIBUTORS.register("minilm")
+class MiniLMAttributor:
+    def __init__(self, model_file: str = MODEL_FILE) -> None:
+        self.model_file = model_file
+
+    @cached_property
+    def tokenizer(self) -> Tokenizer:
+        return load_plain_tokenizer(str(model_path(TOKENIZER)))
+
+    def __call__(self, doc: Doc, entities: EntityIndex) -> list[Statement]:
+        spans = self.tag(doc.text)
+        spans["content"] = _without_edges_of(spans["content"], spans["source"])
+        spans["cue"] = _without_asides(doc, spans["cue"])
+        candidates = [
+            c
+            for c in link(doc, spans)
+            # Contents whose cue is the author's speculation go with it; a content
+            # with no cue at all is kept only as a verbatim quote.
+            if not is_trivial(doc, c.content)
+            and (
+                (c.cue is not None and _reports_speech(doc, c.cue))
+                or (c.cue is None and kind_of(doc, c) == "direct")
+            )
+        ]
+        candidates = deduplicate(candidates)
+        taken = [c.extent for c in candidates]
+        for quote in [*colon_and_signature_quotes(doc), *noun_cues(doc)]:
+            start, end = quote.extent
+            if not any(s < end and start < e for s, e in taken):
+                candidates.append(quote)
+        return to_statements(doc, entities, candidates)
+
+    def tag(self, text: str) -> dict[str, list[TaggedSpan]]:
+        """Source, cue and content spans of a text."""
+        tokens = tokenize(self.tokenizer, text)
+        if len(tokens.ids) == 0:
+            return {role: [] for role in ROLES}
+        scores = []
+        for batch in windows(tokens, BATCH):
+            logits = run(
+                self.model_file,
+                {
+                    "input_ids": batch.input_ids,
+                    "attention_mask": batch.attention_mask,
+                    "token_type_ids": batch.token_type_ids,
+                },
+            )
+            probabilities = softmax(logits)
+            for row, start in enumerate(batch.starts):
+                count = int(batch.attention_mask[row].sum()) - 2
+                scores.append((start, probabilities[row, 1 : count + 1]))
+        probabilities = stitch(scores, len(tokens.ids))
+        found: dict[str, list[TaggedSpan]] = {}
+        for index, role in enumerate(ROLES):
+            role_probabilities = probabilities[:, index]
+            tags = whole_words(role_probabilities.argmax(-1), tokens.continues_word)
+            chosen = role_probabilities.max(-1)
+            starts = tokens.offsets[:, 0]
+            found[role] = [
+                TaggedSpan(start, end, _mean_between(chosen, starts, start, end))
+                for span_start, span_end in spans_from_tags(tags, tokens.offsets)
+                for start, end in _lines(text, span_start, span_end)
+            ]
+        return found
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A span cut at line breaks: no source, cue or content runs across paragraphs."""
+    pieces = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        piece_start, piece_end = start + line.start(), start + line.end()
+        while piece_end > piece_start and text[piece_end - 1].isspace():
+            piece_end -= 1
+        if piece_end > piece_start:
+            pieces.append((piece_start, piece_end))
+    return pieces
+
+
+def _without_asides(doc: Doc, cues: list[TaggedSpan]) -> list[TaggedSpan]:
+    """Cues without the 'according to' asides inside another cue's sentence.
+
+    "X estimated that relations were, according to him, on the brink": the
+    aside repeats who speaks; what follows it still belongs to "estimated".
+    """
+
+    def sentence(cue: TaggedSpan) -> int:
+        return doc.char_span(cue.start, cue.end, alignment_mode="expand").sent.start  # type: ignore[union-attr]
+
+    def is_aside(cue: TaggedSpan) -> bool:
+        return doc.text[cue.start : cue.end].lower().startswith("according to")
+
+    reported = {sentence(cue) for cue in cues if not is_aside(cue)}
+    return [cue for cue in cues if not (is_aside(cue) and sentence(cue) in reported)]
+
+
+def _without_edges_of(contents: list[TaggedSpan], sources: list[TaggedSpan]) -> list[TaggedSpan]:
+    """Contents with a source at their very start or end cut off ("Kremlin" tagged twice)."""
+    trimmed = []
+    for content in contents:
+        start, end = content.start, content.end
+        for source in sources:
+            if source.start <= start < source.end:
+                start = source.end
+            if source.start < end <= source.end:
+                end = source.start
+        if end > start:
+            trimmed.append(TaggedSpan(start, end, content.probability))
+    return trimmed
+
+
+def _mean_between(values: np.ndarray, starts: np.ndarray, start: int, end: int) -> float:
+    inside = values[(starts >= start) & (starts < end)]
+    return float(inside.mean()) if len(inside) else 0.0
+
+
+def link(doc: Doc, spans: dict[str, list[TaggedSpan]]) -> list[Candidate]:
+    text = doc.text
+    breaks = [i for i, character in enumerate(text) if character == "\n"]
+
+    def paragraph(offset: int) -> int:
+        return bisect.bisect(breaks, offset)
+
+    groups: dict[TaggedSpan | None, list[TaggedSpan]] = {}
+    for content in spans["content"]:
+        nearest: TaggedSpan | None = None
+        best_gap = len(text) + 1
+        for candidate_cue in spans["cue"]:
+            start, end = candidate_cue.start, candidate_cue.end
+            if paragraph(start) != paragraph(content.start):
+                continue
+            if content.start <= start < content.end:
+                continue  # a nested statement's cue, not this content's
+            gap = start - content.end if start >= content.end else content.start - end
+            if gap < best_gap:
+                nearest, best_gap = candidate_cue, gap
+        groups.setdefault(nearest, []).append(content)
+    candidates = []
+    for cue, pieces in groups.items():
+        for group in [pieces] if cue is not None else [[piece] for piece in pieces]:
+            anchor = cue or group[0]
+            speaker = _speaker(doc, spans["source"], anchor, group)
+            # The one who speaks is not what is said: a piece that is the speaker goes.
+            kept = [
+                (p.start, p.end)
+                for p in sorted(group, key=lambda p: p.start)
+                if speaker is None
+                or not (p.start < speaker.end_char and speaker.start_char < p.end)
+            ]
+            if not kept:
+                continue
+            probabilities = [p.probability for p in group] + ([cue.probability] if cue else [])
+            candidates.append(
+                Candidate(
+                    speaker=speaker,
+                    cue=TextSpan(cue.start, cue.end, text[cue.start : cue.end]) if cue else None,
+                    cue_lemma=_lemma(doc, text, cue) if cue else None,
+                    content=kept,
+                    confidence=round(float(np.mean(probabilities)), 2),
+                )
+            )
+    return candidates
+
+
+def _speaker(
+    doc: Doc, sources: list[TaggedSpan], anchor: TaggedSpan, content: list[TaggedSpan]
+) -> Span | None:
+    """A tagged source, else the cue's grammatical subject from the parse."""
+    source = _nearest_source(doc, sources, anchor, content)
+    if source is not None:
+        return doc.char_span(source.start, source.end, alignment_mode="expand")
+    verb = _cue_verb(doc, anchor)
+    if verb is None or verb.pos_ != "VERB" or _passive_without_agent(verb):
+        return None
+    return subject_span(verb)
+
+
+def _cue_verb(doc: Doc, cue: TaggedSpan | TextSpan) -> Token | None:
+    span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    verbs = [t for t in span if t.pos_ in ("VERB", "NOUN")]
+    return verbs[-1] if verbs else span.root
+
+
+def _passive_without_agent(verb: Token) -> bool:
+    deps = {child.dep_ for child in verb.children}
+    return "nsubjpass" in deps and "agent" not in deps
+
+
+def _reports_speech(doc: Doc, cue: TextSpan) -> bool:
+    """Not the author's speculation ("he secretly hopes") nor a denied or hypothetical act."""
+    verb = _cue_verb(doc, cue)
+    if verb is None:
+        return True
+    return verb.lemma_.lower() not in SPECULATIVE_CUES and not negated_or_hypothetical(verb)
+
+
+def _nearest_source(
+    doc: Doc, sources: list[TaggedSpan], anchor: TaggedSpan, content: list[TaggedSpan]
+) -> TaggedSpan | None:
+    """The cue's grammatical subject if tagged as a source, else the nearest source."""
+    sentence = doc.char_span(anchor.start, anchor.end, alignment_mode="expand")
+    if sentence is None or not len(sentence):
+        return None
+    verb = _cue_verb(doc, anchor)
+    if verb is not None and _passive_without_agent(verb):
+        return None  # "the ties have been described as ambiguous": by nobody named
+    subject = subject_span(verb) if verb is not None and verb.pos_ == "VERB" else None
+    if subject is not None:
+        for source in sources:
+            if source.start < subject.end_char and subject.start_char < source.end:
+                return source
+    bounds = sentence.sent.start_char, sentence.sent.end_char
+    best = None
+    best_gap = len(doc.text) + 1
+    for source in sources:
+        if not (bounds[0] <= source.start < bounds[1]):
+            continue
+        if any(p.start <= source.start < p.end for p in content):
+            continue
+        gap = anchor.start - source.end if source.end <= anchor.start else source.start - anchor.end
+        if abs(gap) < best_gap:
+            best, best_gap = source, abs(gap)
+    return best
+
+
+def _lemma(doc: Doc, text: str, cue: TaggedSpan) -> str | None:
+    if text[cue.start : cue.end].lower().startswith("according to"):
+        return "according to"  # the rules' aside handling keys on it
+    verb = _cue_verb(doc, cue)
+    return verb.lemma_.lower() if verb is not None else None

@@ -1,0 +1,177 @@
+"""The store's commands (``saywho ingest``, ``ledger``, ``search``...): thin over ``Store``.
+
+Their arguments are declared in ``saywho.cli``; each function here turns them
+into the filters of ``saywho.store.rows``, calls the store and writes the rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from tqdm import tqdm
+
+from saywho.cli import EXIT_OK, EXIT_SOME_FAILED, fetch_options, pipeline_config
+from saywho.ingest import SourceOptions, read_sources
+from saywho.ingest.sources import estimate_documents
+from saywho.model import ConfigError, Failure
+from saywho.store.export import export_table
+from saywho.store.formats import write_rows
+from saywho.store.ingest import IngestSummary, Outcome, OutcomeListener, ingest_documents
+from saywho.store.ingest import reanalyze_stale as reanalyze_stale_articles
+from saywho.store.labels import Labels, apply_labels, knowledge_base_file, load_labels
+from saywho.store.queries import QueryError
+from saywho.store.rows import LedgerFilter, SearchFilter, StatementFilter
+from saywho.store.store import Store
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    labels = load_labels(args.labels) if args.labels else Labels((), ())
+    options = SourceOptions(fetch=fetch_options(args), kind=args.type, host_delay=args.delay)
+    with Store(args.db) as store, knowledge_base_file(labels) as labels_kb:
+        apply_labels(store, labels)
+        config = pipeline_config(args, extra_kb=(labels_kb,) if labels_kb else ())
+        total = estimate_documents(args.sources, args.type)
+        with _progress("ingesting", total) as listener:
+            summary = ingest_documents(
+                store,
+                read_sources(args.sources, options),
+                config,
+                workers=args.workers,
+                listener=listener,
+            )
+    return _finish(summary)
+
+
+def run_reanalyze(args: argparse.Namespace) -> int:
+    labels = load_labels(args.labels) if args.labels else Labels((), ())
+    with Store.existing(args.db) as store, knowledge_base_file(labels) as labels_kb:
+        apply_labels(store, labels)
+        config = pipeline_config(args, extra_kb=(labels_kb,) if labels_kb else ())
+        with _progress("reanalyzing", None) as listener:
+            summary = reanalyze_stale_articles(
+                store, config, workers=args.workers, listener=listener
+            )
+    return _finish(summary)
+
+
+def run_labels(args: argparse.Namespace) -> int:
+    labels = load_labels(args.file)
+    with Store(args.db) as store:
+        apply_labels(store, labels)
+    print(
+        f"saywho: {len(labels.outlets)} outlets and {len(labels.actors)} actors labelled",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+@contextmanager
+def _progress(description: str, total: int | None) -> Iterator[OutcomeListener]:
+    """A progress bar on stderr (count, rate, and ETA when the total is known)."""
+    with tqdm(total=total, desc=description, unit="article", file=sys.stderr, disable=None) as bar:
+
+        def listener(outcome: Outcome, failure: Failure | None) -> None:
+            if failure is not None:
+                tqdm.write(f"saywho: error: {failure.source}: {failure.reason}", file=sys.stderr)
+            bar.update(1)
+
+        yield listener
+
+
+def _finish(summary: IngestSummary) -> int:
+    print(f"saywho: {summary.describe()}", file=sys.stderr)
+    return EXIT_SOME_FAILED if summary.failed else EXIT_OK
+
+
+# --- queries -------------------------------------------------------------------------
+
+
+@contextmanager
+def _query_store(args: argparse.Namespace) -> Iterator[Store]:
+    if args.limit < 1 or args.offset < 0:
+        raise ConfigError("--limit must be at least 1 and --offset at least 0")
+    with Store.existing(args.db) as store:
+        try:
+            yield store
+        except QueryError as error:
+            raise ConfigError(str(error)) from error
+
+
+def run_ledger(args: argparse.Namespace) -> int:
+    query = LedgerFilter(
+        actor=args.actor,
+        target=args.target,
+        since=args.since,
+        until=args.until,
+        outlet=args.outlet,
+        label=args.label,
+        country=args.country,
+        min_confidence=args.min_confidence,
+    )
+    with _query_store(args) as store:
+        rows = store.ledger(
+            query, args.limit, args.offset, group_by=args.group_by, examples=args.examples
+        )
+    write_rows(rows, args.format, sys.stdout)
+    return EXIT_OK
+
+
+def _statement_filter(args: argparse.Namespace) -> StatementFilter:
+    return StatementFilter(
+        speaker=args.speaker,
+        about=args.about,
+        act=args.act,
+        kind=args.kind,
+        country=args.country,
+        since=args.since,
+        until=args.until,
+        outlet=args.outlet,
+        label=args.label,
+        min_confidence=args.min_confidence,
+    )
+
+
+def run_statements(args: argparse.Namespace) -> int:
+    with _query_store(args) as store:
+        rows = store.statements(_statement_filter(args), args.limit, args.offset)
+    write_rows(rows, args.format, sys.stdout)
+    return EXIT_OK
+
+
+def run_search(args: argparse.Namespace) -> int:
+    query = SearchFilter(since=args.since, until=args.until, outlet=args.outlet, scope=args.scope)
+    with _query_store(args) as store:
+        hits = store.search(args.query, query, args.limit, args.offset)
+    write_rows(hits, args.format, sys.stdout)
+    return EXIT_OK
+
+
+def run_entities(args: argparse.Namespace) -> int:
+    with _query_store(args) as store:
+        rows = store.entities(args.type, args.limit, args.offset)
+    write_rows(rows, args.format, sys.stdout)
+    return EXIT_OK
+
+
+def run_outlets(args: argparse.Namespace) -> int:
+    with _query_store(args) as store:
+        rows = store.outlets(args.label, args.limit, args.offset)
+    write_rows(rows, args.format, sys.stdout)
+    return EXIT_OK
+
+
+def run_overview(args: argparse.Namespace) -> int:
+    with Store.existing(args.db) as store:
+        counts = store.counts()
+    write_rows([counts], args.format, sys.stdout)
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    with Store.existing(args.db) as store:
+        count = export_table(store.connection(), args.table, args.format, args.out or sys.stdout)
+    print(f"saywho: {count} {args.table} rows exported", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,227 @@
+"""What the store's queries take and return: plain dataclasses.
+
+The CLI and the web dashboard build the same filters and render the same rows,
+so a query means one thing wherever it is asked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# How ledger entries may be split beside actor and target.
+LedgerGrouping = Literal["outlet", "label", "outlet-country"]
+SearchScope = Literal["all", "articles", "statements"]
+
+
+@dataclass(frozen=True)
+class TimeAndPlace:
+    """Filters every query of evidence or statements shares.
+
+    ``since`` and ``until`` are ISO dates (or date-times), both inclusive: until
+    2024-09-30 keeps the whole of that day. ``outlet`` is a domain or an outlet
+    name; ``label`` an outlet label from a labels file.
+    """
+
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    label: str | None = None
+    min_confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class LedgerFilter(TimeAndPlace):
+    actor: str | None = None
+    target: str | None = None
+    # The actor's country: a state itself, its officials, or what a labels file says.
+    country: str | None = None
+
+
+@dataclass(frozen=True)
+class StatementFilter(TimeAndPlace):
+    speaker: str | None = None  # canonical speaker entity
+    about: str | None = None  # a target the statement takes a stance toward
+    act: str | None = None
+    kind: str | None = None
+    country: str | None = None  # the speaker's country
+    article_id: int | None = None
+
+
+@dataclass(frozen=True)
+class SearchFilter:
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    scope: SearchScope = "all"
+
+
+@dataclass(frozen=True)
+class EvidenceExample:
+    """One piece of ledger evidence: a statement by (or for) ``actor`` about ``target``."""
+
+    actor: str
+    target: str
+    statement_id: int
+    article_id: int
+    declared: bool
+    polarity: str
+    confidence: float
+    content: str
+    speaker: str | None
+    published: str | None
+    outlet: str | None
+    url: str | None
+
+
+@dataclass
+class LedgerEntry:
+    """What ``actor`` declares toward ``target`` beside what it expresses.
+
+    Counts are pieces of evidence (statement x actor x target) by polarity.
+    ``group`` is the outlet, label or outlet country when the query groups.
+    """
+
+    actor: str
+    actor_type: str
+    actor_country: str | None
+    target: str
+    group: str | None
+    declared: dict[str, int]
+    expressed: dict[str, int]
+    evidence: int
+    first_published: str | None
+    last_published: str | None
+    examples: list[EvidenceExample] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StanceRow:
+    statement_id: int
+    article_id: int
+    speaker: str | None
+    target: str
+    polarity: str
+    score: float
+    confidence: float
+    published: str | None
+    outlet: str | None
+
+
+@dataclass(frozen=True)
+class TargetStance:
+    target: str
+    polarity: str
+    score: float
+
+
+@dataclass
+class StatementRow:
+    id: int
+    article_id: int
+    local_id: str
+    speaker: str | None
+    speaker_entity: str | None
+    cue: str | None
+    content: str
+    content_spans: list[tuple[int, int]]
+    kind: str
+    act: str
+    confidence: float
+    published: str | None
+    outlet: str | None
+    title: str | None
+    url: str | None
+    stances: list[TargetStance] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: Literal["article", "statement"]
+    article_id: int
+    statement_id: int | None
+    title: str | None
+    outlet: str | None
+    published: str | None
+    url: str | None
+    snippet: str
+    rank: float  # bm25: lower is a better match
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    id: int
+    name: str
+    type: str
+    actor_type: str
+    speaks_for: str | None
+    articles: int
+    mentions: int
+
+
+@dataclass(frozen=True)
+class OutletRow:
+    id: int
+    domain: str
+    name: str | None
+    country: str | None
+    labels: list[str]
+    articles: int
+    statements: int
+    first_published: str | None
+    last_published: str | None
+
+
+@dataclass(frozen=True)
+class ArticleEntity:
+    name: str
+    type: str
+    actor_type: str
+    mentions: list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What made an analysis: saywho's version and each model's name and version."""
+
+    saywho_version: str
+    models: dict[str, str]
+
+
+@dataclass
+class ArticleRecord:
+    """One stored article with everything the analysis found (an article page)."""
+
+    id: int
+    identity: str
+    source: str
+    url: str | None
+    outlet: str | None
+    title: str | None
+    published: str | None
+    language: str | None
+    text: str
+    notes: list[str]
+    content_hash: str
+    provenance: Provenance
+    ingested_at: str
+    entities: list[ArticleEntity]
+    statements: list[StatementRow]
+    evidence: list[EvidenceExample]
+
+
+@dataclass(frozen=True)
+class StoreCounts:
+    """An overview of what the store holds."""
+
+    articles: int
+    statements: int
+    stances: int
+    evidence: int
+    entities: int
+    mentions: int
+    outlets: int
+    actors: int
+    first_published: str | None
+    last_published: str | None
+    schema_version: int

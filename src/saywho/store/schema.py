@@ -1,0 +1,272 @@
+"""The database schema and its migrations.
+
+``PRAGMA user_version`` is the number of migrations applied. Each migration is
+a function run once, in order, inside one transaction with the version bump, so
+a database made by an older saywho is brought up to date when a newer one opens
+it, and a crash during a migration leaves the older version intact.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+from saywho.model import ConfigError
+
+Migration = Callable[[sqlite3.Connection], None]
+
+_SCHEMA_1 = """
+-- Which saywho and which models made an analysis (one row per distinct set-up).
+CREATE TABLE analyses (
+    id INTEGER PRIMARY KEY,
+    fingerprint TEXT NOT NULL UNIQUE,
+    saywho_version TEXT NOT NULL,
+    models TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+-- domain: the host without www., or for records without a URL the outlet name in lower case.
+CREATE TABLE outlets (
+    id INTEGER PRIMARY KEY,
+    domain TEXT NOT NULL UNIQUE,
+    name TEXT,
+    country TEXT
+);
+CREATE INDEX outlets_name ON outlets(name COLLATE NOCASE);
+
+CREATE TABLE outlet_labels (
+    label TEXT NOT NULL,
+    outlet_id INTEGER NOT NULL REFERENCES outlets(id) ON DELETE CASCADE,
+    PRIMARY KEY (label, outlet_id)
+) WITHOUT ROWID;
+CREATE INDEX outlet_labels_outlet ON outlet_labels(outlet_id);
+
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    identity TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    source TEXT NOT NULL,
+    url TEXT,
+    outlet_id INTEGER REFERENCES outlets(id),
+    title TEXT,
+    published TEXT,
+    language TEXT,
+    text TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    analysis_id INTEGER NOT NULL REFERENCES analyses(id),
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX articles_published ON articles(published);
+CREATE INDEX articles_outlet ON articles(outlet_id, published);
+CREATE INDEX articles_analysis ON articles(analysis_id);
+CREATE INDEX articles_content_hash ON articles(content_hash);
+
+CREATE TABLE entities (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    actor_type TEXT NOT NULL,
+    speaks_for TEXT,
+    in_knowledge_base INTEGER NOT NULL,
+    UNIQUE (name, type)
+);
+CREATE INDEX entities_name ON entities(name COLLATE NOCASE);
+
+CREATE TABLE mentions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    entity_id INTEGER NOT NULL REFERENCES entities(id),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL
+);
+CREATE INDEX mentions_article ON mentions(article_id);
+CREATE INDEX mentions_entity ON mentions(entity_id, article_id);
+
+-- published and outlet_id are the article's, copied so that time and outlet
+-- filters need no join.
+CREATE TABLE statements (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    local_id TEXT NOT NULL,
+    speaker TEXT,
+    speaker_entity TEXT,
+    speaker_start INTEGER,
+    speaker_end INTEGER,
+    cue TEXT,
+    cue_start INTEGER,
+    cue_end INTEGER,
+    content TEXT NOT NULL,
+    content_spans TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    act TEXT NOT NULL,
+    confidence REAL NOT NULL,
+    published TEXT,
+    outlet_id INTEGER,
+    UNIQUE (article_id, local_id)
+);
+CREATE INDEX statements_speaker ON statements(speaker_entity, published);
+CREATE INDEX statements_published ON statements(published);
+
+CREATE TABLE stances (
+    statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+    target TEXT NOT NULL,
+    polarity TEXT NOT NULL,
+    score REAL NOT NULL,
+    PRIMARY KEY (statement_id, target)
+) WITHOUT ROWID;
+CREATE INDEX stances_target ON stances(target, statement_id);
+
+-- Ledger actors: speakers and the states they speak for. country: a state's
+-- own name, an official's state, or what a labels file says.
+CREATE TABLE actors (
+    name TEXT PRIMARY KEY,
+    actor_type TEXT NOT NULL,
+    country TEXT
+) WITHOUT ROWID;
+CREATE INDEX actors_country ON actors(country);
+CREATE INDEX actors_name ON actors(name COLLATE NOCASE);
+
+-- The ledger, one row per piece of evidence (actor x target x statement), with
+-- what every ledger filter needs, so filters apply before aggregation. The
+-- indexes are covering: an actor's or a target's ledger is read from one.
+CREATE TABLE evidence (
+    id INTEGER PRIMARY KEY,
+    actor TEXT NOT NULL,
+    target TEXT NOT NULL,
+    declared INTEGER NOT NULL,
+    polarity TEXT NOT NULL,
+    score REAL NOT NULL,
+    confidence REAL NOT NULL,
+    published TEXT,
+    outlet_id INTEGER,
+    statement_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL
+);
+CREATE INDEX evidence_actor
+    ON evidence(actor, target, published, declared, polarity, confidence, outlet_id);
+CREATE INDEX evidence_target
+    ON evidence(target, actor, published, declared, polarity, confidence, outlet_id);
+CREATE INDEX evidence_published
+    ON evidence(published, actor, target, declared, polarity, confidence, outlet_id);
+CREATE INDEX evidence_statement ON evidence(statement_id);
+
+-- Full-text search over external content, kept in step by triggers.
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+    VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+    VALUES ('delete', old.id, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+
+CREATE VIRTUAL TABLE statements_fts USING fts5(
+    content, speaker, content='statements', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER statements_fts_insert AFTER INSERT ON statements BEGIN
+    INSERT INTO statements_fts(rowid, content, speaker) VALUES (new.id, new.content, new.speaker);
+END;
+CREATE TRIGGER statements_fts_delete AFTER DELETE ON statements BEGIN
+    INSERT INTO statements_fts(statements_fts, rowid, content, speaker)
+    VALUES ('delete', old.id, old.content, old.speaker);
+END;
+"""
+
+
+# Version 2: ledger totals per actor and target, kept in step by Store.save_article,
+# so an unfiltered ledger (or one actor's, one target's, one country's) is read
+# from them instead of counting every piece of evidence.
+_SCHEMA_2 = """
+CREATE TABLE ledger_pairs (
+    actor TEXT NOT NULL,
+    target TEXT NOT NULL,
+    declared_negative INTEGER NOT NULL,
+    declared_neutral INTEGER NOT NULL,
+    declared_positive INTEGER NOT NULL,
+    expressed_negative INTEGER NOT NULL,
+    expressed_neutral INTEGER NOT NULL,
+    expressed_positive INTEGER NOT NULL,
+    evidence INTEGER NOT NULL,
+    first_published TEXT,
+    last_published TEXT,
+    PRIMARY KEY (actor, target)
+) WITHOUT ROWID;
+CREATE INDEX ledger_pairs_evidence ON ledger_pairs(evidence DESC, actor, target);
+CREATE INDEX ledger_pairs_target ON ledger_pairs(target, evidence DESC);
+INSERT INTO ledger_pairs
+    SELECT actor, target,
+        SUM(declared = 1 AND polarity = 'negative'), SUM(declared = 1 AND polarity = 'neutral'),
+        SUM(declared = 1 AND polarity = 'positive'), SUM(declared = 0 AND polarity = 'negative'),
+        SUM(declared = 0 AND polarity = 'neutral'), SUM(declared = 0 AND polarity = 'positive'),
+        COUNT(*), MIN(published), MAX(published)
+    FROM evidence GROUP BY actor, target;
+"""
+
+
+def _script(script: str) -> Migration:
+    def run(connection: sqlite3.Connection) -> None:
+        for statement in _split_statements(script):
+            connection.execute(statement)
+
+    return run
+
+
+def _split_statements(script: str) -> list[str]:
+    """The statements of a script, trigger bodies kept whole (``executescript`` would commit)."""
+    statements: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        if line.lstrip().startswith("--") and not pending:
+            continue
+        pending += line
+        if sqlite3.complete_statement(pending):
+            statements.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        raise ValueError(f"incomplete SQL statement: {pending[:80]!r}")
+    return statements
+
+
+# Append new migrations; never edit or reorder the ones a release has shipped.
+MIGRATIONS: Sequence[Migration] = (_script(_SCHEMA_1), _script(_SCHEMA_2))
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    version: int = connection.execute("PRAGMA user_version").fetchone()[0]
+    return version
+
+
+def migrate(connection: sqlite3.Connection, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Apply the migrations this database lacks; returns the version it is now at.
+
+    The connection must be in autocommit mode (``isolation_level=None``).
+    """
+    current = schema_version(connection)
+    if current > len(migrations):
+        raise ConfigError(
+            f"the database is at schema version {current}, made by a newer saywho "
+            f"(this one knows up to {len(migrations)}); upgrade saywho to open it"
+        )
+    for number, migration in enumerate(migrations[current:], start=current + 1):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while this one waited for the lock.
+            if schema_version(connection) >= number:
+                connection.execute("ROLLBACK")
+                continue
+            migration(connection)
+            # PRAGMA takes no parameters; number is an int from enumerate.
+            connection.execute(f"PRAGMA user_version = {int(number)}")
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    return schema_version(connection)

@@ -1,0 +1,98 @@
+"""The shipped learned models and the encodings they share with training."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from saywho.attribution.minilm import MiniLMAttributor
+from saywho.model import Article
+from saywho.neural.bio import BEGIN, INSIDE, OUTSIDE, spans_from_tags, tags_from_spans, whole_words
+from saywho.neural.onnx_model import TOKENIZER, model_path
+from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokenizer
+from saywho.neural.token_windows import OVERLAP, WINDOW, stitch, window_starts
+from saywho.pipeline import Pipeline
+from saywho.stance.minilm import MiniLMStance
+
+MODELS = Path(str(resources.files("saywho").joinpath("data/models")))
+
+
+def test_shipped_weights_stay_under_60_mb() -> None:
+    total = sum(path.stat().st_size for path in MODELS.iterdir())
+    assert total < 60 * 1024 * 1024
+
+
+def test_bio_round_trip_and_whole_words() -> None:
+    offsets = np.array([[0, 3], [4, 5], [5, 8], [9, 13], [14, 18]])
+    tags = tags_from_spans([(4, 8), (9, 18)], offsets)
+    assert tags.tolist() == [OUTSIDE, BEGIN, INSIDE, BEGIN, INSIDE]
+    assert spans_from_tags(tags, offsets) == [(4, 8), (9, 18)]
+    # A word whose second piece alone was tagged becomes a span as a whole.
+    continues = np.array([False, False, True, False, False])
+    stray = np.array([OUTSIDE, OUTSIDE, BEGIN, OUTSIDE, OUTSIDE])
+    assert whole_words(stray, continues).tolist() == [OUTSIDE, BEGIN, INSIDE, OUTSIDE, OUTSIDE]
+
+
+def test_windows_cover_every_token_and_stitch_averages() -> None:
+    length = 3 * WINDOW
+    starts = window_starts(length)
+    covered = np.zeros(length, dtype=bool)
+    for start in starts:
+        covered[start : start + WINDOW] = True
+    assert covered.all() and starts[1] - starts[0] == WINDOW - OVERLAP
+    merged = stitch([(0, np.ones((4, 2))), (2, 3 * np.ones((4, 2)))], 6)
+    assert merged[:, 0].tolist() == [1, 1, 2, 2, 3, 3]
+
+
+def test_pair_encoding_marks_the_target_tokens() -> None:
+    tokenizer = load_tokenizer(str(model_path(TOKENIZER)))
+    text = "Critics said Jane Doe ran a dishonest campaign."
+    start = text.index("Jane Doe")
+    encoded = encode_pairs(tokenizer, [TargetInText(text, start, start + 8)])
+    marked = [
+        tokenizer.id_to_token(int(i))
+        for i, m in zip(encoded.input_ids[0], encoded.target_mask[0], strict=True)
+        if m
+    ]
+    assert marked == ["jane", "doe"]
+
+
+def test_learned_stance_reads_polarity_toward_the_target() -> None:
+    model = MiniLMStance()
+    text = "Critics slammed Senator Jane Doe for her disastrous, dishonest and corrupt campaign."
+    praise = "Voters praised Senator Jane Doe for her brave and generous leadership."
+    judgements = model.judge(
+        [
+            TargetInText(text, text.index("Jane"), text.index("Jane") + 8),
+            TargetInText(praise, praise.index("Jane"), praise.index("Jane") + 8),
+        ]
+    )
+    assert [j.polarity for j in judgements] == ["negative", "positive"]
+    assert all(0 <= j.score <= 1 for j in judgements)
+
+
+def test_learned_attributor_finds_speaker_cue_and_content(pipeline: Pipeline) -> None:
+    text = (
+        "The election board met on Tuesday. Maria Okonkwo, the board's chair, said that "
+        'the count would be finished by Friday. "Every ballot will be counted," she added.'
+    )
+    article = pipeline.analyze_text(text)
+    assert isinstance(article, Article)
+    by_content = {s.content_text: s for s in article.statements}
+    said = next(s for c, s in by_content.items() if "finished by Friday" in c)
+    assert said.speaker is not None and "Okonkwo" in said.speaker.text
+    assert said.cue is not None and said.cue.text == "said"
+    quote = next(s for c, s in by_content.items() if "Every ballot" in c)
+    assert quote.kind == "direct"
+    assert quote.speaker is not None and quote.speaker.entity == "Maria Okonkwo"
+
+
+def test_unknown_model_file_is_a_clear_error() -> None:
+    from saywho.model import ConfigError
+
+    with pytest.raises(ConfigError, match="not found"):
+        model_path("no-such-model.onnx")
+    assert isinstance(MiniLMAttributor().tag("")["cue"], list)

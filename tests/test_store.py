@@ -1,0 +1,565 @@
+"""The store: identity and content hash, one transaction per article, queries, exports.
+
+The corpus is a few short articles in tests/fixtures/store and variants of them
+generated here; crash tests kill a real ``saywho ingest`` process with SIGKILL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from saywho.cli import main
+from saywho.model import Article, ConfigError
+from saywho.pipeline import Pipeline
+from saywho.store import (
+    LedgerFilter,
+    SearchFilter,
+    StatementFilter,
+    Store,
+    normalize_url,
+    provenance_of,
+)
+from saywho.store.export import EXPORT_TABLES
+from saywho.store.schema import MIGRATIONS, migrate, schema_version
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "store"
+PARTIES = ["Harbour Party", "Valley League", "Coast Union", "River Front", "Hill Alliance"]
+CITIES = ["Ostrava", "Lagos", "Quito", "Perth", "Tromsø", "Dakar", "Hanoi", "Lima"]
+
+
+def ingest(db: Path, *sources: str | Path, extra: tuple[str, ...] = ()) -> int:
+    return main(["ingest", *map(str, sources), "--db", str(db), *extra])
+
+
+def write_variants(directory: Path, count: int, seed: int = 3) -> Path:
+    """``count`` short articles as JSONL records, each at its own URL and outlet."""
+    rng = random.Random(seed)
+    directory.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for number in range(count):
+        party, city = rng.choice(PARTIES), rng.choice(CITIES)
+        text = (
+            f"Polls in {city} closed early on election day number {number}.\n\n"
+            f'"We will win {city} by a wide margin," said Donald Trump at a rally.\n\n'
+            f"Kamala Harris criticized the {party} for spreading false claims about {city}.\n\n"
+            f"The Kremlin said Russia has no favorite in the race, Dmitry Peskov told reporters."
+        )
+        lines.append(
+            json.dumps(
+                {
+                    "url": f"https://outlet{number % 4}.example/{number}",
+                    "published": f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}",
+                    "title": f"Day {number} in {city}",
+                    "text": text,
+                }
+            )
+        )
+    path = directory / "variants.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+# Table contents by value, ids replaced by what they point at, times left out.
+CONTENT_QUERIES = {
+    "analyses": "SELECT fingerprint, saywho_version, models FROM analyses",
+    "outlets": "SELECT domain, name, country FROM outlets",
+    "outlet_labels": "SELECT l.label, o.domain FROM outlet_labels l JOIN outlets o "
+    "ON o.id = l.outlet_id",
+    "articles": "SELECT a.identity, a.content_hash, a.source, a.url, o.domain, a.title, "
+    "a.published, a.language, a.text, a.notes, n.fingerprint FROM articles a "
+    "JOIN analyses n ON n.id = a.analysis_id LEFT JOIN outlets o ON o.id = a.outlet_id",
+    "entities": "SELECT name, type, actor_type, speaks_for, in_knowledge_base FROM entities",
+    "mentions": 'SELECT a.identity, e.name, e.type, m.start, m."end" FROM mentions m '
+    "JOIN articles a ON a.id = m.article_id JOIN entities e ON e.id = m.entity_id",
+    "statements": "SELECT a.identity, s.local_id, s.speaker, s.speaker_entity, s.speaker_start, "
+    "s.speaker_end, s.cue, s.cue_start, s.cue_end, s.content, s.content_spans, s.kind, s.act, "
+    "s.confidence, s.published, o.domain FROM statements s JOIN articles a "
+    "ON a.id = s.article_id LEFT JOIN outlets o ON o.id = s.outlet_id",
+    "stances": "SELECT a.identity, s.local_id, t.target, t.polarity, t.score FROM stances t "
+    "JOIN statements s ON s.id = t.statement_id JOIN articles a ON a.id = s.article_id",
+    "actors": "SELECT name, actor_type, country FROM actors",
+    "ledger_pairs": "SELECT * FROM ledger_pairs",
+    "evidence": "SELECT e.actor, e.target, e.declared, e.polarity, e.score, e.confidence, "
+    "e.published, o.domain, a.identity, s.local_id FROM evidence e "
+    "JOIN statements s ON s.id = e.statement_id JOIN articles a ON a.id = e.article_id "
+    "LEFT JOIN outlets o ON o.id = e.outlet_id",
+}
+
+
+RECOUNTED_PAIRS = (
+    "SELECT actor, target, SUM(declared = 1 AND polarity = 'negative'), "
+    "SUM(declared = 1 AND polarity = 'neutral'), SUM(declared = 1 AND polarity = 'positive'), "
+    "SUM(declared = 0 AND polarity = 'negative'), SUM(declared = 0 AND polarity = 'neutral'), "
+    "SUM(declared = 0 AND polarity = 'positive'), COUNT(*), MIN(published), MAX(published) "
+    "FROM evidence GROUP BY actor, target"
+)
+
+
+def table_contents(db: Path) -> dict[str, Counter[tuple[Any, ...]]]:
+    """Every table's rows by content; also checks the full-text indexes match their tables."""
+    with sqlite3.connect(db) as connection:
+        tables = {
+            row[0]
+            for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE "
+                "'CREATE VIRTUAL%' AND name NOT LIKE '%_fts_%'"
+            )
+        }
+        assert tables == set(CONTENT_QUERIES), "a new table needs a content query here"
+        for index in ("articles_fts", "statements_fts"):
+            connection.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")
+        assert Counter(connection.execute(RECOUNTED_PAIRS)) == Counter(
+            connection.execute(CONTENT_QUERIES["ledger_pairs"])
+        ), "ledger_pairs must equal the evidence counted per actor and target"
+        return {
+            table: Counter(connection.execute(query).fetchall())
+            for table, query in CONTENT_QUERIES.items()
+        }
+
+
+def row_counts(db: Path) -> dict[str, int]:
+    return {table: sum(rows.values()) for table, rows in table_contents(db).items()}
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("store") / "corpus.db"
+    labels = tmp_path_factory.mktemp("labels") / "labels.yaml"
+    labels.write_text(
+        "outlets:\n"
+        "  - {domain: news.example.org, name: Example News, country: Utopia, "
+        "labels: [state-affiliated, local]}\n"
+        "  - {domain: wire.example.com, name: Wire Service, labels: [wire]}\n"
+        "actors:\n"
+        "  - {name: Maria Lopez, type: person, roles: [county clerk], country: Utopia}\n",
+        "utf-8",
+    )
+    assert ingest(db, FIXTURES, extra=("--labels", str(labels))) == 0
+    return db
+
+
+# --- identity -------------------------------------------------------------------------
+
+
+def test_urls_are_normalized_to_one_identity() -> None:
+    assert normalize_url("HTTPS://News.Example.org:443/a?utm_source=x&b=2&a=1#top") == (
+        "https://news.example.org/a?a=1&b=2"
+    )
+    assert normalize_url("http://example.org") == "http://example.org/"
+    assert normalize_url("http://example.org:8080/x") == "http://example.org:8080/x"
+
+
+# --- nothing twice, nothing lost ---------------------------------------------------------
+
+
+def test_running_the_same_ingest_again_adds_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "s.db"
+    corpus = write_variants(tmp_path / "corpus", 6)
+    assert ingest(db, corpus, FIXTURES) == 0
+    first = table_contents(db)
+    capsys.readouterr()
+
+    assert ingest(db, corpus, FIXTURES) == 0
+
+    assert "0 ingested, 0 updated, 10 unchanged (duplicates), 0 failed" in capsys.readouterr().err
+    assert table_contents(db) == first
+
+
+def test_changed_article_replaces_the_old_one_under_the_same_id(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "s.db"
+    article = tmp_path / "story.txt"
+    article.write_text('Story\n\n"Turnout is high," said Kamala Harris in Detroit.\n', "utf-8")
+    ingest(db, article)
+    with Store(db) as store:
+        [before] = store.statements()
+
+    article.write_text('Story\n\n"Turnout is low," said Donald Trump in Miami.\n', "utf-8")
+    capsys.readouterr()
+    ingest(db, article)
+
+    assert "0 ingested, 1 updated" in capsys.readouterr().err
+    with Store(db) as store:
+        [after] = store.statements()
+        assert store.counts().articles == 1
+    table_contents(db)  # ledger totals still match the evidence after the replacement
+    assert after.article_id == before.article_id
+    assert (before.speaker_entity, after.speaker_entity) == ("Kamala Harris", "Donald Trump")
+    assert "Turnout is low" in after.content
+
+
+def test_same_text_at_two_outlets_stays_two_articles_and_tracking_urls_are_one(
+    tmp_path: Path,
+) -> None:
+    text = 'Vote\n\n"The count is final," said Kamala Harris on Tuesday in Atlanta.'
+    records = [
+        {"url": "https://a.example/vote", "text": text},
+        {"url": "https://b.example/vote", "text": text},
+        {"url": "HTTPS://A.example/vote?utm_source=feed", "text": text},
+    ]
+    path = tmp_path / "records.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    db = tmp_path / "s.db"
+
+    ingest(db, path)
+
+    with Store(db) as store:
+        assert store.counts().articles == 2
+        assert sorted(o.domain for o in store.outlets()) == ["a.example", "b.example"]
+
+
+def test_bad_records_are_counted_reported_and_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "good.txt").write_text('"We won," said Kamala Harris in Ohio on Monday.\n')
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "broken.jsonl").write_text('{"text": "fine text said Joe Biden today"}\n{oops\n')
+    db = tmp_path / "s.db"
+
+    status = ingest(db, tmp_path)
+
+    err = capsys.readouterr().err
+    assert status == 1
+    assert f"saywho: error: {tmp_path / 'broken.jsonl'}#2: invalid JSON" in err
+    assert f"saywho: error: {tmp_path / 'empty.txt'}: empty file" in err
+    assert "2 ingested, 0 updated, 0 unchanged (duplicates), 2 failed" in err
+
+
+def test_a_failure_inside_the_transaction_leaves_no_trace(
+    tmp_path: Path, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = pipeline.analyze_text(
+        '"We will win," said Donald Trump. Kamala Harris criticized Donald Trump.', "a.txt"
+    )
+    assert isinstance(article, Article)
+    with Store(tmp_path / "s.db") as store:
+        provenance = provenance_of(pipeline.config)
+
+        def broken_insert(*args: object) -> int:
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(store, "_insert_statement", broken_insert)
+        with pytest.raises(RuntimeError):
+            store.save_article(article, provenance)
+        monkeypatch.undo()
+        assert store.counts().articles == 0 and store.counts().entities == 0
+        assert store.save_article(article, provenance) == "ingested"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kills", [3])
+def test_sigkilled_ingest_resumes_to_the_rows_of_an_uninterrupted_one(
+    tmp_path: Path, kills: int
+) -> None:
+    corpus = write_variants(tmp_path / "corpus", 40)
+    reference = tmp_path / "reference.db"
+    assert ingest(reference, corpus) == 0
+    crashed = tmp_path / "crashed.db"
+    rng = random.Random(int(os.environ.get("SAYWHO_CRASH_SEED", "11")))
+    command = [sys.executable, "-m", "saywho", "ingest", str(corpus), "--db", str(crashed)]
+    killed_at = []
+    for _ in range(kills):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Wait until it is writing, then kill it a random moment later.
+        wait_for_articles(crashed, rng.randint(1, 10), process)
+        time.sleep(rng.uniform(0, 0.15))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        killed_at.append(Store(crashed).counts().articles)
+    assert any(0 < count < 40 for count in killed_at), killed_at
+
+    assert ingest(crashed, corpus) == 0
+
+    assert table_contents(crashed) == table_contents(reference)
+
+
+def wait_for_articles(db: Path, count: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as reader:
+                if reader.execute("SELECT COUNT(*) FROM articles").fetchone()[0] >= count:
+                    return
+        except sqlite3.OperationalError:
+            pass  # not created yet
+        time.sleep(0.01)
+
+
+def test_several_workers_store_the_same_rows(tmp_path: Path) -> None:
+    corpus = write_variants(tmp_path / "corpus", 12)
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+
+    assert ingest(one, corpus, FIXTURES) == 0
+    assert ingest(two, corpus, FIXTURES, extra=("--workers", "2")) == 0
+
+    assert table_contents(two) == table_contents(one)
+
+
+def test_readers_query_while_an_ingest_writes(tmp_path: Path) -> None:
+    corpus = write_variants(tmp_path / "corpus", 30)
+    db = tmp_path / "s.db"
+    Store(db).close()
+    statuses: list[int] = []
+    writer = threading.Thread(target=lambda: statuses.append(ingest(db, corpus)))
+    seen: list[int] = []
+    writer.start()
+    with Store.existing(db) as reader:
+        while writer.is_alive():
+            counts = reader.counts()
+            # Whole articles only: every article seen has all its statements.
+            per_article = reader.connection().execute(
+                "SELECT COUNT(*) FROM articles a WHERE (SELECT COUNT(*) FROM statements s "
+                "WHERE s.article_id = a.id) < 3"
+            )
+            assert per_article.fetchone()[0] == 0
+            reader.ledger(LedgerFilter(actor="Russia"))
+            reader.search("Polls")
+            seen.append(counts.articles)
+            time.sleep(0.005)
+    writer.join()
+    assert statuses == [0]
+    assert seen == sorted(seen) and len(set(seen)) > 2, seen
+
+
+# --- schema and migrations ----------------------------------------------------------------
+
+
+def test_migrations_bring_an_older_database_up_and_refuse_a_newer_one(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        assert store.counts().schema_version == len(MIGRATIONS)
+    connection = sqlite3.connect(db, isolation_level=None)
+
+    def add_column(c: sqlite3.Connection) -> None:
+        c.execute("ALTER TABLE outlets ADD COLUMN notes TEXT")
+
+    assert migrate(connection, (*MIGRATIONS, add_column)) == len(MIGRATIONS) + 1
+    assert migrate(connection, (*MIGRATIONS, add_column)) == len(MIGRATIONS) + 1
+    connection.execute("PRAGMA user_version = 99")
+    connection.close()
+
+    with pytest.raises(ConfigError, match="made by a newer saywho"):
+        Store(db)
+
+
+def test_a_database_of_schema_1_gets_its_ledger_totals_when_opened(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    ingest(db, FIXTURES)
+    current = table_contents(db)
+    with sqlite3.connect(db) as connection:  # as saywho with schema 1 left it
+        connection.execute("DROP TABLE ledger_pairs")
+        connection.execute("PRAGMA user_version = 1")
+
+    Store(db).close()
+
+    assert table_contents(db) == current
+
+
+def test_a_failed_migration_leaves_the_version_as_it_was(tmp_path: Path) -> None:
+    connection = sqlite3.connect(tmp_path / "s.db", isolation_level=None)
+    migrate(connection)
+
+    def broken(c: sqlite3.Connection) -> None:
+        c.execute("CREATE TABLE half_done (x)")
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        migrate(connection, (*MIGRATIONS, broken))
+    assert schema_version(connection) == len(MIGRATIONS)
+    assert not connection.execute(
+        "SELECT name FROM sqlite_master WHERE name='half_done'"
+    ).fetchall()
+
+
+def test_queries_need_an_existing_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ledger", "--db", str(tmp_path / "none.db")]) == 2
+    assert "no such database" in capsys.readouterr().err
+    assert not (tmp_path / "none.db").exists()
+
+
+# --- provenance and reanalysis -----------------------------------------------------------------
+
+
+def test_reanalyze_brings_older_analyses_up_to_the_current_models(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "s.db"
+    ingest(db, FIXTURES)
+    before = table_contents(db)
+    with sqlite3.connect(db) as connection:
+        connection.execute("UPDATE analyses SET fingerprint = 'old', saywho_version = '0.0.1'")
+    capsys.readouterr()
+
+    assert main(["reanalyze", "--db", str(db)]) == 0
+    assert "4 reanalyzed" in capsys.readouterr().err
+    assert main(["reanalyze", "--db", str(db)]) == 0
+    assert "0 ingested, 0 updated, 0 unchanged" in capsys.readouterr().err
+
+    after = table_contents(db)
+    with Store(db) as store:
+        record = store.article(1)
+    assert record is not None and record.provenance.saywho_version != "0.0.1"
+    assert set(record.provenance.models) >= {"spacy", "attributor", "stance", "knowledge-base"}
+    for table in ("articles", "statements", "stances", "evidence", "mentions"):
+        assert sum(after[table].values()) == sum(before[table].values()), table
+    assert after["statements"] == before["statements"]
+
+
+# --- queries ---------------------------------------------------------------------------------
+
+
+def test_ledger_counts_what_build_ledger_finds(corpus_db: Path, pipeline: Pipeline) -> None:
+    from saywho.ingest import read_inputs
+
+    expected: Counter[tuple[str, str, bool, str]] = Counter()
+    for article in pipeline.analyze(read_inputs([str(FIXTURES)])):
+        for row in getattr(article, "ledger", []):
+            for declared, evidence in ((True, row.declared), (False, row.expressed)):
+                for item in evidence:
+                    expected[(row.actor, row.target, declared, item.polarity)] += 1
+
+    found: Counter[tuple[str, str, bool, str]] = Counter()
+    with Store(corpus_db) as store:
+        for entry in store.ledger(limit=1000, examples=0):
+            for declared, counts in ((True, entry.declared), (False, entry.expressed)):
+                for polarity, count in counts.items():
+                    if count:
+                        found[(entry.actor, entry.target, declared, polarity)] += count
+
+    assert found == expected and expected
+
+
+def test_ledger_filters_apply_before_counting(corpus_db: Path) -> None:
+    with Store(corpus_db) as store:
+        russia = store.ledger(LedgerFilter(actor="russia"))
+        assert russia and {e.actor for e in russia} == {"Russia"}
+        declared = [e for e in russia if sum(e.declared.values())]
+        assert declared and declared[0].examples[0].declared
+        by_country = store.ledger(LedgerFilter(country="Russia"))
+        assert {e.actor for e in by_country} == {"Russia", "Sergei Lavrov"}
+        october = store.ledger(LedgerFilter(since="2024-10-03", until="2024-10-03"))
+        assert october and all(e.first_published >= "2024-10-03" for e in october)
+        assert all(e.last_published < "2024-10-04" for e in october)
+        wire = store.ledger(LedgerFilter(label="wire"))
+        assert wire and all(x.outlet == "Wire Service" for e in wire for x in e.examples)
+        assert store.ledger(LedgerFilter(outlet="wire service")) == wire
+        assert store.ledger(LedgerFilter(min_confidence=1.01)) == []
+        grouped = store.ledger(group_by="outlet", limit=500)
+        assert {e.group for e in grouped} == {None, "Wire Service"}
+        assert sum(e.evidence for e in grouped) == sum(e.evidence for e in store.ledger(limit=500))
+        # Filters that need the evidence rows and the precomputed totals agree.
+        assert store.ledger(LedgerFilter(min_confidence=0.0), limit=500) == store.ledger(limit=500)
+        page = store.ledger(limit=2, offset=1)
+        assert page == store.ledger(limit=3)[1:]
+
+
+def test_statements_stances_and_article_page(corpus_db: Path) -> None:
+    with Store(corpus_db) as store:
+        peskov = store.statements(StatementFilter(speaker="dmitry peskov"))
+        assert peskov and all(s.speaker_entity == "Dmitry Peskov" for s in peskov)
+        about = store.statements(StatementFilter(about="Kamala Harris"))
+        assert about and all(any(t.target == "Kamala Harris" for t in s.stances) for s in about)
+        assert all(s.act == "denial" for s in store.statements(StatementFilter(act="denial")))
+        stances = store.stances(StatementFilter(about="Kamala Harris"))
+        assert stances and {s.target for s in stances} == {"Kamala Harris"}
+        record = store.article(peskov[0].article_id)
+        assert record is not None
+        for statement in record.statements:
+            for start, end in statement.content_spans:
+                assert record.text[start:end] in statement.content
+        assert record.entities and record.evidence
+        assert store.article(10_000) is None
+
+
+def test_search_highlights_and_falls_back_to_plain_words(corpus_db: Path) -> None:
+    with Store(corpus_db) as store:
+        hits = store.search("reckless escalation")
+        assert hits and "**reckless**" in hits[0].snippet
+        assert {hit.kind for hit in hits} == {"article", "statement"}
+        statements_only = store.search("escalation", SearchFilter(scope="statements"))
+        assert {hit.kind for hit in statements_only} == {"statement"}
+        assert store.search("Trump's \"smart") == store.search("Trump s smart")
+        assert store.search("nosuchwordanywhere") == []
+
+
+def test_entities_outlets_and_labels(corpus_db: Path) -> None:
+    with Store(corpus_db) as store:
+        people = store.entities("PERSON")
+        assert people and all(e.type == "PERSON" for e in people)
+        assert people[0].mentions >= people[-1].mentions
+        [labelled] = store.outlets(label="state-affiliated")
+        assert (labelled.domain, labelled.name, labelled.country) == (
+            "news.example.org",
+            "Example News",
+            "Utopia",
+        )
+        assert labelled.labels == ["local", "state-affiliated"]
+        lopez = store.statements(StatementFilter(country="Utopia"))
+        assert [s.speaker_entity for s in lopez] == ["Maria Lopez"]
+
+
+@pytest.mark.parametrize("output_format", ["table", "json", "csv"])
+def test_query_commands_write_each_format(
+    corpus_db: Path, capsys: pytest.CaptureFixture[str], output_format: str
+) -> None:
+    db = ["--db", str(corpus_db), "--format", output_format]
+    for command in (
+        ["ledger", "--actor", "Russia"],
+        ["statements", "--speaker", "Donald Trump", "--limit", "2"],
+        ["search", "election"],
+        ["entities", "--type", "gpe"],
+        ["outlets"],
+        ["overview"],
+    ):
+        assert main([*command, *db]) == 0, command
+        out = capsys.readouterr().out
+        assert out.strip(), command
+        if output_format == "json":
+            assert isinstance(json.loads(out), list)
+
+
+def test_bad_query_arguments_are_usage_errors(
+    corpus_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ledger", "--db", str(corpus_db), "--since", "last week"]) == 2
+    assert "--since must be an ISO date" in capsys.readouterr().err
+    assert main(["statements", "--db", str(corpus_db), "--limit", "0"]) == 2
+
+
+@pytest.mark.parametrize("table", EXPORT_TABLES)
+def test_export_writes_every_row_in_each_format(
+    corpus_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], table: str
+) -> None:
+    import csv
+
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
+    db = ["--db", str(corpus_db), "--table", table]
+    jsonl, csv_file, parquet = tmp_path / "t.jsonl", tmp_path / "t.csv", tmp_path / "t.parquet"
+    for output_format, path in (("jsonl", jsonl), ("csv", csv_file), ("parquet", parquet)):
+        assert main(["export", *db, "--format", output_format, "--out", str(path)]) == 0
+    rows = [json.loads(line) for line in jsonl.read_text("utf-8").splitlines()]
+    with csv_file.open(encoding="utf-8", newline="") as handle:
+        csv_rows = list(csv.DictReader(handle))
+    parquet_rows = pq.read_table(parquet).to_pylist()
+    assert rows and len(rows) == len(csv_rows) == len(parquet_rows)
+    assert parquet_rows == rows
+    capsys.readouterr()
+    assert main(["export", *db, "--format", "parquet"]) == 2

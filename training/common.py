@@ -1,0 +1,88 @@
+"""Shared by the training scripts: the encoder, seeding, weights in and out.
+
+Runs on a laptop CPU or a GPU machine alike (torch + transformers, either the
+pinned CPU build here or whatever the GPU image has): nothing in it depends on
+one version's quirks. Weights travel as safetensors; fp16 halves the bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors.torch import load_file, save_file
+from transformers import BertConfig, BertModel
+
+CHUNK_BYTES = 15 * 1024 * 1024  # files come back from the GPU machine in pieces under 16 MiB
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.cuda.manual_seed_all(seed)
+
+
+def load_encoder(encoder_dir: Path) -> BertModel:
+    """MiniLM (a BERT) from a folder holding config.json and *.safetensors weights."""
+    config = BertConfig.from_json_file(str(encoder_dir / "config.json"))
+    model = BertModel(config, add_pooling_layer=False)
+    state = load_weights(encoder_dir)
+    state = {
+        k.removeprefix("bert."): v.float() for k, v in state.items() if not k.startswith("pooler")
+    }
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    # Older checkpoints store position_ids as a buffer; newer models rebuild it.
+    missing = [k for k in missing if "position_ids" not in k]
+    unexpected = [k for k in unexpected if "position_ids" not in k]
+    if missing or unexpected:
+        raise RuntimeError(
+            f"encoder weights do not fit: missing {missing}, unexpected {unexpected}"
+        )
+    return model
+
+
+PART = "@part"  # a tensor too big for one file is saved as row blocks NAME@partN
+
+
+def load_weights(folder: Path, stem: str = "") -> dict[str, torch.Tensor]:
+    pieces: dict[str, torch.Tensor] = {}
+    for path in sorted(folder.glob(f"{stem}*.safetensors")):
+        pieces.update(load_file(str(path)))
+    state = {name: tensor for name, tensor in pieces.items() if PART not in name}
+    parted = sorted((n for n in pieces if PART in n), key=lambda n: int(n.rsplit(PART, 1)[1]))
+    for name in dict.fromkeys(n.rsplit(PART, 1)[0] for n in parted):
+        state[name] = torch.cat([pieces[n] for n in parted if n.rsplit(PART, 1)[0] == name])
+    return state
+
+
+def save_weights_in_chunks(state: dict[str, torch.Tensor], folder: Path, stem: str) -> list[Path]:
+    """fp16 safetensors files of at most CHUNK_BYTES each."""
+    folder.mkdir(parents=True, exist_ok=True)
+    chunks: list[dict[str, torch.Tensor]] = [{}]
+    size = 0
+    for name, whole in state.items():
+        whole = whole.detach().to("cpu", torch.float16).contiguous()
+        rows_per_part = max(1, CHUNK_BYTES // max(1, whole[0].numel() * 2)) if whole.dim() else 1
+        parts = [whole] if whole.numel() * 2 <= CHUNK_BYTES else list(whole.split(rows_per_part))
+        for number, tensor in enumerate(parts):
+            key = name if len(parts) == 1 else f"{name}{PART}{number}"
+            if size + tensor.numel() * 2 > CHUNK_BYTES and chunks[-1]:
+                chunks.append({})
+                size = 0
+            chunks[-1][key] = tensor.contiguous()
+            size += tensor.numel() * 2
+    paths = []
+    for number, chunk in enumerate(chunks):
+        path = folder / f"{stem}-{number:02d}.safetensors"
+        save_file(chunk, str(path))
+        paths.append(path)
+    return paths
+
+
+def write_json(path: Path, value: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(value, indent=2) + "\n")
