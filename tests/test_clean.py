@@ -376,3 +376,16 @@ def test_glue_repair_is_fast() -> None:
     started = time.perf_counter()
     repair_glued_words(article)
     assert time.perf_counter() - started < 0.25
+
+
+def test_html_in_a_language_without_spaces_has_prose() -> None:
+    body = (
+        "選挙管理委員会は月曜日、開票作業が金曜日までに終わる見通しだと発表した。"
+        "すべての票が数えられると述べた。"
+    )
+    html = (
+        "<html><head><title>開票</title></head><body><article>"
+        f"<p>{body}</p><p>{body}</p></article></body></html>"
+    )
+    document = clean_document(RawDocument(source="ja.html", html=html))
+    assert "開票作業" in document.text

@@ -7,6 +7,7 @@ lines, whitespace, glued words) unless ``raw_mode`` asks for the text as given.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from saywho.clean.extract import ExtractedPage, extract_html
@@ -17,6 +18,9 @@ __all__ = ["clean_document"]
 
 # A page whose longest line is shorter than this is a menu or a list of links.
 MIN_PROSE_LINE_WORDS = 10
+# Chinese and Japanese do not put spaces between words: count characters there.
+MIN_PROSE_LINE_CJK = 20
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def clean_document(raw: RawDocument, *, raw_mode: bool = False) -> Document:
@@ -59,7 +63,10 @@ def _clean_html(raw: RawDocument, html: str, *, raw_mode: bool) -> Document:
 
 
 def _has_prose(text: str) -> bool:
-    return any(len(line.split()) >= MIN_PROSE_LINE_WORDS for line in text.split("\n"))
+    return any(
+        len(line.split()) >= MIN_PROSE_LINE_WORDS or len(_CJK.findall(line)) >= MIN_PROSE_LINE_CJK
+        for line in text.split("\n")
+    )
 
 
 def _document(
