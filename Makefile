@@ -24,13 +24,13 @@ demo: $(VENV)/.installed
 	$(SAYWHO) analyze examples/
 
 test: $(VENV)/.installed
-	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff check src tests bench training
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench training
+	$(VENV)/bin/ruff format --check src tests bench training
 
 typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy

@@ -31,7 +31,13 @@ from saywho.neural.token_windows import (
     window_starts,
     windows,
 )
-from training.common import load_encoder, save_weights_in_chunks, seed_everything, write_json
+from training.common import (
+    load_encoder,
+    save_chosen,
+    seed_everything,
+    uniform_soup,
+    warmup_linear_decay,
+)
 
 TAGS = 3
 GOLD_ROLE = {"Source": "source", "Cue": "cue", "Content": "content"}
@@ -141,13 +147,7 @@ def train_run(
     model = SpanTagger(encoder, encoder.config.hidden_size).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     steps = args.epochs * ((len(train) + args.batch - 1) // args.batch)
-    warmup = int(0.1 * steps)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer,
-        lambda s: (
-            min(1.0, (s + 1) / max(1, warmup)) * max(0.0, (steps - s) / max(1, steps - warmup))
-        ),
-    )
+    schedule = warmup_linear_decay(optimizer, steps)
     loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
     rng = np.random.default_rng(seed)
     best: tuple[float, dict[str, torch.Tensor] | None, dict[str, float]] = (-1.0, None, {})
@@ -214,7 +214,7 @@ def main() -> None:
             states.append(state)
             candidates.append((f"lr={lr} seed={seed} epoch={scores['epoch']}", state, scores))
         if len(states) > 1:
-            soup = {k: torch.stack([s[k] for s in states]).mean(0) for k in states[0]}
+            soup = uniform_soup(states)
             model.load_state_dict(soup)
             candidates.append(
                 (
@@ -227,15 +227,13 @@ def main() -> None:
     name, chosen, dev = max(candidates, key=lambda c: c[2]["mean"])
     model.load_state_dict(chosen)
     test = span_scores(model, splits["test"], tokenizer, device)
-    print(f"chosen {name}: dev {dev} test {test}", flush=True)
-    save_weights_in_chunks(chosen, args.out, "attribution")
-    write_json(
-        args.out / "attribution-metrics.json",
+    save_chosen(
+        args.out,
+        "attribution",
+        (name, chosen, dev),
+        test,
+        candidates,
         {
-            "chosen": name,
-            "dev": dev,
-            "test_spans": test,
-            "candidates": [{"name": n, "dev": d} for n, _, d in candidates],
             "epochs": args.epochs,
             "batch": args.batch,
             "seconds": round(time.time() - started, 1),

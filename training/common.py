@@ -86,3 +86,45 @@ def save_weights_in_chunks(state: dict[str, torch.Tensor], folder: Path, stem: s
 def write_json(path: Path, value: object) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(value, indent=2) + "\n")
+
+
+def warmup_linear_decay(
+    optimizer: torch.optim.Optimizer, steps: int, warmup_share: float = 0.1
+) -> torch.optim.lr_scheduler.LambdaLR:
+    """Linear warm-up over the first tenth of the steps, then linear decay to zero."""
+    warmup = max(1, int(warmup_share * steps))
+    return torch.optim.lr_scheduler.LambdaLR(
+        optimizer,
+        lambda step: (
+            min(1.0, (step + 1) / warmup) * max(0.0, (steps - step) / max(1, steps - warmup))
+        ),
+    )
+
+
+def uniform_soup(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
+    """The mean of fine-tunes from one initialisation (a "model soup")."""
+    return {name: torch.stack([state[name] for state in states]).mean(0) for name in states[0]}
+
+
+def save_chosen(
+    out: Path,
+    stem: str,
+    chosen: tuple[str, dict[str, torch.Tensor], dict[str, float]],
+    test: dict[str, float],
+    candidates: list[tuple[str, dict[str, torch.Tensor], dict[str, float]]],
+    settings: dict[str, object],
+) -> None:
+    """The chosen weights (fp16, in pieces) and a record of how they were chosen."""
+    name, state, dev = chosen
+    print(f"chosen {name}: dev {dev} test {test}", flush=True)
+    save_weights_in_chunks(state, out, stem)
+    write_json(
+        out / f"{stem}-metrics.json",
+        {
+            "chosen": name,
+            "dev": dev,
+            "test": test,
+            "candidates": [{"name": n, "dev": d} for n, _, d in candidates],
+            **settings,
+        },
+    )

@@ -22,7 +22,13 @@ import torch
 from torch import nn
 
 from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokenizer
-from training.common import load_encoder, save_weights_in_chunks, seed_everything, write_json
+from training.common import (
+    load_encoder,
+    save_chosen,
+    seed_everything,
+    uniform_soup,
+    warmup_linear_decay,
+)
 
 LABELS = ("negative", "neutral", "positive")
 POLARITY_OF_SCORE = {2.0: 0, 4.0: 1, 6.0: 2}
@@ -132,13 +138,7 @@ def train_run(
     loss_fn = nn.CrossEntropyLoss(weight=weights)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     steps = args.epochs * ((len(data["train"]) + args.batch - 1) // args.batch)
-    warmup = int(0.1 * steps)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimizer,
-        lambda s: (
-            min(1.0, (s + 1) / max(1, warmup)) * max(0.0, (steps - s) / max(1, steps - warmup))
-        ),
-    )
+    schedule = warmup_linear_decay(optimizer, steps)
     rng = np.random.default_rng(seed)
     history = []
     for epoch in range(args.epochs):
@@ -205,7 +205,7 @@ def main() -> None:
             state, history = train_run(args, lr, seed, data, tokenizer, device)
             states.append(state)
             candidates.append((f"lr={lr} seed={seed}", state, history[-1]))
-        soup = {k: torch.stack([s[k] for s in states]).mean(0) for k in states[0]}
+        soup = uniform_soup(states)
         model.load_state_dict(soup)
         candidates.append(
             (f"lr={lr} soup of {len(states)}", soup, dev_scores(model, data, tokenizer, device))
@@ -217,15 +217,13 @@ def main() -> None:
     for split in ("test-rw", "test-mt"):
         gold = [label for _, label in data[split]]
         test[split] = round(macro_f1(gold, predict(model, data[split], tokenizer, device)), 2)
-    print(f"chosen {name}: dev {dev} test {test}", flush=True)
-    save_weights_in_chunks(chosen, args.out, "stance")
-    write_json(
-        args.out / "stance-metrics.json",
+    save_chosen(
+        args.out,
+        "stance",
+        (name, chosen, dev),
+        test,
+        candidates,
         {
-            "chosen": name,
-            "dev": dev,
-            "test": test,
-            "candidates": [{"name": n, "dev": d} for n, _, d in candidates],
             "epochs": args.epochs,
             "batch": args.batch,
             "seconds": round(time.time() - started, 1),
