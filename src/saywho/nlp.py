@@ -45,3 +45,12 @@ def load_spacy(name: str = DEFAULT_SPACY_MODEL) -> Language:
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("saywho_line_breaks", before="parser")
     return nlp
+
+
+def text_of(doc: Doc) -> str:
+    """The Doc's text, built once: spaCy's ``Doc.text`` joins every token on each call,
+    which made text slicing the attribution stage's hottest path."""
+    text = doc.user_data.get("saywho_text")
+    if text is None:
+        text = doc.user_data["saywho_text"] = doc.text
+    return str(text)

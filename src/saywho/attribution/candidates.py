@@ -17,6 +17,7 @@ from saywho.attribution.speakers import pronoun_mention, resolve_speaker
 from saywho.entities.resolve import EntityIndex
 from saywho.model import Kind, Speaker, Statement
 from saywho.model import Span as TextSpan
+from saywho.nlp import text_of
 
 QUOTES_OPEN = "“\"«‘'"
 QUOTES_CLOSE = "”\"»’'"
@@ -40,7 +41,7 @@ def kind_of(doc: Doc, candidate: Candidate) -> Kind:
     if candidate.direct:
         return "direct"
     start, end = candidate.extent
-    text = doc.text
+    text = text_of(doc)
     before = text[:start].rstrip()[-1:]
     after = text[end:].lstrip(",. ")[:1]
     if before and before in QUOTES_OPEN and after and after in QUOTES_CLOSE:
@@ -67,7 +68,7 @@ def to_statement(doc: Doc, entities: EntityIndex, candidate: Candidate) -> State
             candidate.speaker.text,
             entity_name,
         )
-    content = [TextSpan(s, e, doc.text[s:e]) for s, e in candidate.content]
+    content = [TextSpan(s, e, text_of(doc)[s:e]) for s, e in candidate.content]
     kind = kind_of(doc, candidate)
     confidence = candidate.confidence
     if confidence is None:  # rules: trust a resolved speaker and verbatim quotes more

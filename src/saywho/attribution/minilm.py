@@ -43,6 +43,7 @@ from saywho.model import Statement
 from saywho.neural.bio import ROLES, spans_from_tags, whole_words
 from saywho.neural.onnx_model import TOKENIZER, model_path, run, softmax
 from saywho.neural.token_windows import load_plain_tokenizer, stitch, tokenize, windows
+from saywho.nlp import text_of
 
 MODEL_FILE = "attribution-minilm.onnx"
 BATCH = 8
@@ -65,7 +66,7 @@ class MiniLMAttributor:
         return load_plain_tokenizer(str(model_path(TOKENIZER)))
 
     def __call__(self, doc: Doc, entities: EntityIndex) -> list[Statement]:
-        spans = self.tag(doc.text)
+        spans = self.tag(text_of(doc))
         spans["content"] = _without_edges_of(spans["content"], spans["source"])
         spans["cue"] = _without_asides(doc, spans["cue"])
         candidates = [
@@ -144,7 +145,7 @@ def _without_asides(doc: Doc, cues: list[TaggedSpan]) -> list[TaggedSpan]:
         return doc.char_span(cue.start, cue.end, alignment_mode="expand").sent.start  # type: ignore[union-attr]
 
     def is_aside(cue: TaggedSpan) -> bool:
-        return doc.text[cue.start : cue.end].lower().startswith("according to")
+        return text_of(doc)[cue.start : cue.end].lower().startswith("according to")
 
     reported = {sentence(cue) for cue in cues if not is_aside(cue)}
     return [cue for cue in cues if not (is_aside(cue) and sentence(cue) in reported)]
@@ -171,7 +172,7 @@ def _mean_between(values: np.ndarray, starts: np.ndarray, start: int, end: int) 
 
 
 def link(doc: Doc, spans: dict[str, list[TaggedSpan]]) -> list[Candidate]:
-    text = doc.text
+    text = text_of(doc)
     breaks = [i for i, character in enumerate(text) if character == "\n"]
 
     def paragraph(offset: int) -> int:
@@ -269,7 +270,7 @@ def _nearest_source(
                 return source
     bounds = sentence.sent.start_char, sentence.sent.end_char
     best = None
-    best_gap = len(doc.text) + 1
+    best_gap = len(text_of(doc)) + 1
     for source in sources:
         if not (bounds[0] <= source.start < bounds[1]):
             continue

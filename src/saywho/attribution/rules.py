@@ -19,6 +19,7 @@ from saywho.attribution.candidates import Candidate, to_statements
 from saywho.entities.resolve import EntityIndex
 from saywho.model import Span as TextSpan
 from saywho.model import Statement
+from saywho.nlp import text_of
 
 SPEECH_VERBS = frozenset(
     """say tell claim state assert declare announce add explain argue insist note observe
@@ -99,7 +100,7 @@ def _according_to(doc: Doc) -> Iterator[Candidate]:
             continue
         yield Candidate(
             speaker=_np_span(sources[0]),
-            cue=TextSpan(token.idx, to.idx + len(to), doc.text[token.idx : to.idx + len(to)]),
+            cue=TextSpan(token.idx, to.idx + len(to), text_of(doc)[token.idx : to.idx + len(to)]),
             cue_lemma="according to",
             content=content,
         )
@@ -161,7 +162,7 @@ def _linear_agent_and_content(noun: Token) -> tuple[Span | None, list[tuple[int,
 
 def colon_and_signature_quotes(doc: Doc) -> Iterator[Candidate]:
     """Block quotes: 'X is categorical:' + paragraph, and paragraph + '– Name, Title'."""
-    text = doc.text
+    text = text_of(doc)
     paragraphs = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text)]
     signed: dict[int, Span] = {}
     for match in _SIGNATURE.finditer(text):
@@ -329,7 +330,7 @@ def _ranges(doc: Doc, tokens: list[Token]) -> list[tuple[int, int]]:
     ranges = []
     for run in runs:
         start, end = doc[run[0]].idx, doc[run[-1]].idx + len(doc[run[-1]])
-        text = doc.text[start:end]
+        text = text_of(doc)[start:end]
         left = len(text) - len(text.lstrip(_EDGE_PUNCT + " "))
         right = len(text) - len(text.rstrip(_EDGE_PUNCT + ". "))
         if end - right > start + left:
@@ -339,7 +340,7 @@ def _ranges(doc: Doc, tokens: list[Token]) -> list[tuple[int, int]]:
 
 def is_trivial(doc: Doc, content: list[tuple[int, int]]) -> bool:
     """Content that is only a pronoun or a single function word says nothing."""
-    words = [w for start, end in content for w in doc.text[start:end].split()]
+    words = [w for start, end in content for w in text_of(doc)[start:end].split()]
     return len(words) < 2
 
 

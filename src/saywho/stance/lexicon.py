@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Token
 
 from saywho.attribution.acts import CUE_ACTS
 from saywho.model import Polarity
+from saywho.nlp import text_of
 from saywho.sentiment import compound
 from saywho.stance import STANCE_MODELS, Judgement, StanceQuery, Target
 
@@ -68,7 +69,7 @@ class LexiconStance:
 
     def _judge(self, query: StanceQuery, target: Target) -> Judgement:
         doc = query.doc
-        content_text = " ".join(doc.text[s:e] for s, e in query.content)
+        content_text = " ".join(text_of(doc)[s:e] for s, e in query.content)
         if is_declaration(query.act, content_text):
             return Judgement("neutral", 0.9)
         target_token = _head_token(doc, target)

@@ -25,6 +25,7 @@ from tokenizers import Tokenizer
 from saywho.model import Polarity
 from saywho.neural.onnx_model import TOKENIZER, model_path, run, softmax
 from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokenizer
+from saywho.nlp import text_of
 from saywho.stance import STANCE_MODELS, Judgement, StanceQuery, Target
 from saywho.stance.lexicon import LexiconStance, is_declaration
 
@@ -52,7 +53,7 @@ class MiniLMStance:
         results: list[list[Judgement | None]] = [[None] * len(q.targets) for q in queries]
         pending: list[tuple[int, int, TargetInText]] = []
         for q_index, query in enumerate(queries):
-            content = " ".join(query.doc.text[s:e] for s, e in query.content)
+            content = " ".join(text_of(query.doc)[s:e] for s, e in query.content)
             declared = is_declaration(query.act, content)
             for t_index, target in enumerate(query.targets):
                 if declared:
@@ -103,10 +104,10 @@ def _context_of(query: StanceQuery, target: Target) -> TargetInText:
     doc = query.doc
     for start, end in query.content:
         if start <= target.start and target.end <= end:
-            return TargetInText(doc.text[start:end], target.start - start, target.end - start)
+            return TargetInText(text_of(doc)[start:end], target.start - start, target.end - start)
     span = doc.char_span(target.start, target.end, alignment_mode="expand")
     if span is None or not doc.has_annotation("SENT_START"):
-        return TargetInText(doc.text, target.start, target.end)
+        return TargetInText(text_of(doc), target.start, target.end)
     sentence = span.sent
     offset = sentence.start_char
     return TargetInText(sentence.text, target.start - offset, target.end - offset)
