@@ -27,6 +27,12 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+# "default" analyzes as `saywho analyze` does; "rules" with the rule attributor and the
+# lexicon stance model, to show what the store and the rest of the pipeline cost.
+SAYWHO_CONFIGS = {
+    "default": [],
+    "rules": ["--attributor", "rules", "--stance-model", "lexicon"],
+}
 SINGLE_THREAD = {
     "OMP_NUM_THREADS": "1",
     "MKL_NUM_THREADS": "1",
@@ -127,6 +133,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out-dir", type=Path, default=REPO / "bench" / "out")
     parser.add_argument("--limit", type=int, help="at most N articles of each corpus (a quick run)")
     parser.add_argument(
+        "--saywho",
+        nargs="+",
+        choices=sorted(SAYWHO_CONFIGS),
+        default=["default", "rules"],
+        help="saywho set-ups to measure (default: both)",
+    )
+    parser.add_argument("--no-baseline", action="store_true", help="measure saywho only")
+    parser.add_argument(
         "--baseline-worker", nargs=2, metavar=("JSONL", "OUT"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
@@ -138,26 +152,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     jsonl, pages, articles = write_inputs(args.shared, args.out_dir, args.limit)
-    db = args.out_dir / "ingest-polnear.db"
-    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        stale.unlink(missing_ok=True)
     html_directory = args.shared / "data" / "article-extraction-benchmark" / "html"
     page_sources = [str(html_directory)] if args.limit is None else list(map(str, pages))
-    saywho = run_measured(
-        [sys.executable, "-m", "saywho", "ingest", str(jsonl), *page_sources, "--db", str(db)],
-        "saywho ingest",
-    )
-    with sqlite3.connect(db) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        stored = connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-        statements = connection.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
-    saywho |= {
-        "articles": articles,
-        "stored": stored,
-        "statements": statements,
-        "articles_per_s_per_core": round(articles / saywho["wall_s"], 2),
-        "output_mb": round(db.stat().st_size / 2**20, 1),
-    }
+    report: dict[str, Any] = {"corpus": {"polnear": articles - len(pages), "pages": len(pages)}}
+    for name in args.saywho:
+        db = args.out_dir / f"ingest-polnear{'' if name == 'default' else '-' + name}.db"
+        for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        command = [sys.executable, "-m", "saywho", "ingest", str(jsonl), *page_sources]
+        measured = run_measured([*command, "--db", str(db), *SAYWHO_CONFIGS[name]], name)
+        report[f"saywho ({name})"] = measured | _stored(db, articles, measured["wall_s"])
+    if args.no_baseline:
+        _write_report(report, args.out_dir)
+        return 0
 
     baseline_out = args.out_dir / "ingest-baseline.jsonl"
     baseline_out.with_suffix(".pages").write_text("\n".join(map(str, pages)))
@@ -170,14 +177,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         "articles_per_s_per_core": round(articles / peer["wall_s"], 2),
         "output_mb": round(baseline_out.stat().st_size / 2**20, 1),
     }
-    report = {
-        "corpus": {"polnear": articles - len(pages), "pages": len(pages)},
-        "saywho": saywho,
-        "baseline (trafilatura + spaCy sm + textacy, JSONL)": peer,
-    }
-    (args.out_dir / "ingest.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    report["baseline (trafilatura + spaCy sm + textacy, JSONL)"] = peer
+    _write_report(report, args.out_dir)
     return 0
+
+
+def _stored(db: Path, articles: int, wall_s: float) -> dict[str, Any]:
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        stored = connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        statements = connection.execute("SELECT COUNT(*) FROM statements").fetchone()[0]
+    return {
+        "articles": articles,
+        "stored": stored,
+        "statements": statements,
+        "articles_per_s_per_core": round(articles / wall_s, 2),
+        "output_mb": round(db.stat().st_size / 2**20, 1),
+    }
+
+
+def _write_report(report: dict[str, Any], out_dir: Path) -> None:
+    (out_dir / "ingest.json").write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
 
 
 if __name__ == "__main__":

@@ -437,6 +437,7 @@ def test_ingest_command_stores_a_feed_and_skips_it_on_the_next_run(
         "application/rss+xml",
     )
     command = ["ingest", feed, "--db", str(tmp_path / "s.db"), "--allow-private-network"]
+    command += ["--attributor", "rules", "--stance-model", "lexicon"]
 
     assert main([*command, "--delay", "0"]) == 1
     assert "1 ingested, 0 updated, 0 unchanged (duplicates), 1 failed" in capsys.readouterr().err

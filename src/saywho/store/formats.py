@@ -29,13 +29,15 @@ def write_rows(rows: Sequence[Any], output_format: OutputFormat, out: IO[str]) -
         out.write("\n")
         return
     flat = [_flatten(row) for row in rows]
+    columns = list(dict.fromkeys(column for row in flat for column in row))
     if output_format == "csv":
         if flat:
-            writer = csv.DictWriter(out, fieldnames=list(flat[0]), lineterminator="\n")
+            writer = csv.DictWriter(out, fieldnames=columns, restval="", lineterminator="\n")
             writer.writeheader()
             writer.writerows(flat)
         return
-    _write_table(flat, out)
+    # A column empty in every row (no group, no outlet known) only takes room.
+    _write_table(flat, [c for c in columns if any(row.get(c) for row in flat)], out)
 
 
 def _flatten(row: Any) -> dict[str, str]:
@@ -51,9 +53,8 @@ def _ledger_columns(entry: LedgerEntry) -> dict[str, str]:
         "actor": entry.actor,
         "actor_type": entry.actor_type,
         "target": entry.target,
+        "group": entry.group or "",
     }
-    if entry.group is not None:
-        columns["group"] = entry.group
     columns |= {
         "declared -/=/+": _polarity_counts(entry.declared),
         "expressed -/=/+": _polarity_counts(entry.expressed),
@@ -101,12 +102,11 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _write_table(rows: list[dict[str, str]], out: IO[str]) -> None:
+def _write_table(rows: list[dict[str, str]], columns: list[str], out: IO[str]) -> None:
     if not rows:
         out.write("(no rows)\n")
         return
-    columns = list(rows[0])
-    cells = [[_shorten(column, row[column]) for column in columns] for row in rows]
+    cells = [[_shorten(column, row.get(column, "")) for column in columns] for row in rows]
     widths = [
         max(len(column), *(len(line[index]) for line in cells))
         for index, column in enumerate(columns)

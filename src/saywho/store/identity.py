@@ -1,7 +1,7 @@
 """What makes two records the same article, and whether its content changed.
 
 An article's *identity* is its normalized URL, or, for a record without one,
-its source path and record number (``path#N``). Its *content hash* is a digest
+its absolute source path and record number (``path#N``). Its *content hash* is a digest
 of the input as read (body and metadata), so an unchanged input is recognised
 before any analysis and skipped, and a changed one replaces the stored article.
 The same text at two outlets has two identities: republication is evidence.
@@ -10,6 +10,7 @@ The same text at two outlets has two identities: republication is evidence.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -56,9 +57,19 @@ def article_url(source: str, url: str | None) -> str | None:
 
 
 def article_identity(source: str, url: str | None) -> str:
-    """``url:<normalized URL>`` or ``source:<path#N>``."""
+    """``url:<normalized URL>`` or ``source:<absolute path>[#N]``.
+
+    A path is made absolute (against the working directory of the ingest), so a
+    file named as ``news/a.txt`` one day and ``/data/news/a.txt`` the next is
+    one article.
+    """
     address = article_url(source, url)
-    return f"url:{normalize_url(address)}" if address else f"source:{source}"
+    if address:
+        return f"url:{normalize_url(address)}"
+    path, hash_sign, record = source.rpartition("#")
+    if not (hash_sign and record.isdigit()):
+        path, record = source, ""
+    return f"source:{os.path.abspath(path)}" + (f"#{record}" if record else "")
 
 
 def raw_identity(raw: RawDocument) -> str:

@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from saywho.store.rows import (
     ArticleEntity,
@@ -39,6 +39,8 @@ POLARITIES = ("negative", "neutral", "positive")
 _OUTLET_NAME = "coalesce(o.name, o.domain)"
 _FTS_SYNTAX_ERROR = re.compile(r"fts5: syntax error|unterminated string|no such column", re.I)
 _WORD = re.compile(r"\w+")
+# Search ranks at most this many of the newest matches of each kind (see _best_matches).
+RANKED_MATCHES = 5_000
 
 
 class QueryError(ValueError):
@@ -414,42 +416,90 @@ def _search(
     highlight: tuple[str, str],
 ) -> list[SearchHit]:
     wanted = limit + offset
-    hits: list[SearchHit] = []
     place = TimeAndPlace(since=query.since, until=query.until, outlet=query.outlet)
+    ranked: list[tuple[float, Literal["article", "statement"], int]] = []
     if query.scope in ("all", "articles"):
-        where = _Where()
-        _add_time_and_place(where, place, "a")
-        rows = db.execute(
-            "SELECT a.id, snippet(articles_fts, -1, ?, ?, '…', 16), "
-            "bm25(articles_fts, 4.0, 1.0) AS rank, a.title, "
-            f"{_OUTLET_NAME}, a.published, a.url FROM articles_fts "
-            "JOIN articles a ON a.id = articles_fts.rowid "
-            "LEFT JOIN outlets o ON o.id = a.outlet_id "
-            f"WHERE articles_fts MATCH ? AND {where.sql()} ORDER BY rank LIMIT ?",
-            (*highlight, match, *where.parameters, wanted),
-        ).fetchall()
-        hits += [
-            SearchHit("article", row[0], None, row[3], row[4], row[5], row[6], row[1], row[2])
-            for row in rows
-        ]
+        ranked += _best_matches(db, "article", match, place, wanted)
     if query.scope in ("all", "statements"):
-        where = _Where()
-        _add_time_and_place(where, place, "s")
-        rows = db.execute(
-            "SELECT s.article_id, s.id, snippet(statements_fts, -1, ?, ?, '…', 24), "
-            "bm25(statements_fts, 1.0, 2.0) AS rank, a.title, "
-            f"{_OUTLET_NAME}, s.published, a.url FROM statements_fts "
-            "JOIN statements s ON s.id = statements_fts.rowid "
-            "JOIN articles a ON a.id = s.article_id LEFT JOIN outlets o ON o.id = s.outlet_id "
-            f"WHERE statements_fts MATCH ? AND {where.sql()} ORDER BY rank LIMIT ?",
-            (*highlight, match, *where.parameters, wanted),
-        ).fetchall()
-        hits += [
-            SearchHit("statement", row[0], row[1], row[4], row[5], row[6], row[7], row[2], row[3])
-            for row in rows
-        ]
-    hits.sort(key=lambda hit: hit.rank)
-    return hits[offset:wanted]
+        ranked += _best_matches(db, "statement", match, place, wanted)
+    ranked.sort()
+    page = ranked[offset:wanted]
+    return [_hit(db, kind, rowid, rank, match, highlight) for rank, kind, rowid in page]
+
+
+@dataclass(frozen=True)
+class _FullText:
+    index: str
+    table: str  # the alias t
+    weights: str  # bm25 weights of the indexed columns
+    snippet_tokens: int
+
+
+_FULL_TEXT: dict[Literal["article", "statement"], _FullText] = {
+    # Titles weigh more than body text; a speaker's name more than what was said.
+    "article": _FullText("articles_fts", "articles", "4.0, 1.0", 16),
+    "statement": _FullText("statements_fts", "statements", "1.0, 2.0", 24),
+}
+
+
+def _best_matches(
+    db: sqlite3.Connection,
+    kind: Literal["article", "statement"],
+    match: str,
+    place: TimeAndPlace,
+    wanted: int,
+) -> list[tuple[float, Literal["article", "statement"], int]]:
+    """The ``wanted`` best (rank, kind, rowid), ranked first and described later.
+
+    bm25 is computed for the newest ``RANKED_MATCHES`` matches only (the index
+    hands them out newest first): a word in most documents would otherwise cost
+    a score for each of them, and such a word says little about relevance
+    anyway. Snippets and joins are then made for the page only.
+    """
+    text = _FULL_TEXT[kind]
+    where = _Where()
+    _add_time_and_place(where, place, "t")
+    index = text.index
+    join = f" JOIN {text.table} t ON t.id = {index}.rowid" if where.clauses else ""
+    rows = db.execute(
+        f"SELECT rank, rowid FROM (SELECT bm25({index}, {text.weights}) AS rank, "
+        f"{index}.rowid AS rowid FROM {index}{join} WHERE {index} MATCH ? AND {where.sql()} "
+        f"ORDER BY {index}.rowid DESC LIMIT {RANKED_MATCHES}) ORDER BY rank LIMIT ?",
+        (match, *where.parameters, wanted),
+    ).fetchall()
+    return [(rank, kind, rowid) for rank, rowid in rows]
+
+
+def _hit(
+    db: sqlite3.Connection,
+    kind: Literal["article", "statement"],
+    rowid: int,
+    rank: float,
+    match: str,
+    highlight: tuple[str, str],
+) -> SearchHit:
+    text = _FULL_TEXT[kind]
+    [snippet] = db.execute(
+        f"SELECT snippet({text.index}, -1, ?, ?, '…', {text.snippet_tokens}) "
+        f"FROM {text.index} WHERE {text.index} MATCH ? AND rowid = ?",
+        (*highlight, match, rowid),
+    ).fetchone()
+    if kind == "article":
+        article_id, statement_id = rowid, None
+    else:
+        article_id, statement_id = _article_of_statement(db, rowid), rowid
+    title, outlet, published, url = db.execute(
+        f"SELECT a.title, {_OUTLET_NAME}, a.published, a.url FROM articles a "
+        "LEFT JOIN outlets o ON o.id = a.outlet_id WHERE a.id = ?",
+        (article_id,),
+    ).fetchone()
+    return SearchHit(kind, article_id, statement_id, title, outlet, published, url, snippet, rank)
+
+
+def _article_of_statement(db: sqlite3.Connection, statement_id: int) -> int:
+    return int(
+        db.execute("SELECT article_id FROM statements WHERE id = ?", (statement_id,)).fetchone()[0]
+    )
 
 
 # --- entities, outlets, articles, counts ----------------------------------------------
