@@ -57,20 +57,23 @@ def read_directory(root: Path, options: FetchOptions) -> Iterator[RawDocument | 
     is a Failure, so that a mistyped folder does not look like an empty result.
     """
     found_any = False
-    for item in _walk(root, visited=set()):
-        found_any = True
+    for item in files_under(root):
         if isinstance(item, Failure):
+            found_any = True
             yield item
-        else:
-            path, kind = item
-            yield from read_file(path, str(path), kind, options)
+        elif kind := kind_from_name(item.name):
+            found_any = True
+            yield from read_file(item, str(item), kind, options)
     if not found_any:
         yield Failure(str(root), _NOTHING_TO_READ)
 
 
-def _walk(
-    directory: Path, visited: set[tuple[int, int]]
-) -> Iterator[tuple[Path, FileKind] | Failure]:
+def files_under(root: Path) -> Iterator[Path | Failure]:
+    """Regular files under ``root``, sorted, hidden ones skipped; unreadable folders as Failures."""
+    yield from _walk(root, visited=set())
+
+
+def _walk(directory: Path, visited: set[tuple[int, int]]) -> Iterator[Path | Failure]:
     try:
         info = directory.stat()
         with os.scandir(directory) as scan:
@@ -89,8 +92,8 @@ def _walk(
         path = directory / entry.name
         if entry.is_dir():
             yield from _walk(path, visited)
-        elif entry.is_file() and (kind := kind_from_name(entry.name)):
-            yield path, kind
+        elif entry.is_file():
+            yield path
 
 
 def read_file(
@@ -102,7 +105,7 @@ def read_file(
         return
     results: list[RawDocument | Failure]
     try:
-        data = _load(path, options.max_bytes)
+        data = load_file(path, options.max_bytes)
         if kind == "json":
             results = records_from_json(data, source)
         else:
@@ -119,7 +122,8 @@ def _document(source: str, kind: Literal["text", "html"], content: str) -> RawDo
     return RawDocument(source=source, text=content)
 
 
-def _load(path: Path, max_bytes: int) -> bytes:
+def load_file(path: Path, max_bytes: int) -> bytes:
+    """A file's bytes within the cap, gunzipped (capped too) when it is gzip."""
     try:
         with path.open("rb") as file:
             data = read_capped(file, max_bytes)

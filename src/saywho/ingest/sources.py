@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import os
 import re
 import stat
 import zlib
@@ -25,7 +24,14 @@ from typing import Literal, get_args
 from saywho.ingest.capped import gunzip_capped, is_gzip
 from saywho.ingest.feeds import Link, Listing, XmlKind, parse_listing, sniff_xml_kind
 from saywho.ingest.fetch import FetchedPage
-from saywho.ingest.local import FileKind, _load, describe_os_error, kind_from_name, read_file
+from saywho.ingest.local import (
+    FileKind,
+    describe_os_error,
+    files_under,
+    kind_from_name,
+    load_file,
+    read_file,
+)
 from saywho.ingest.options import DEFAULT_OPTIONS, FetchOptions
 from saywho.ingest.polite import DEFAULT_HOST_DELAY, PoliteFetcher
 from saywho.ingest.warc import WARC_MAGIC, read_warc
@@ -124,7 +130,11 @@ class _SourceReader:
 
     def _read_directory(self, root: Path) -> Iterator[RawDocument | Failure]:
         found_any = False
-        for path in _files_under(root):
+        for path in files_under(root):
+            if isinstance(path, Failure):
+                found_any = True
+                yield path
+                continue
             kind = self.options.kind or source_kind_from_name(path.name)
             if kind is not None:
                 found_any = True
@@ -144,7 +154,7 @@ class _SourceReader:
             yield Failure(source, "--type url needs http(s) URLs, not files")
         else:
             try:
-                data = _load(path, max_bytes)
+                data = load_file(path, max_bytes)
             except InputError as error:
                 yield Failure(source, str(error))
                 return
@@ -276,22 +286,6 @@ def _xml_kind(kind: SourceKind) -> XmlKind | None:
     return None
 
 
-def _files_under(root: Path) -> Iterator[Path]:
-    """Files under ``root``, sorted, hidden ones skipped, each directory read once."""
-    visited: set[tuple[int, int]] = set()
-    for directory, subdirectories, files in os.walk(root, followlinks=True):
-        info = os.stat(directory)
-        identity = (info.st_dev, info.st_ino)
-        if identity in visited:  # a symbolic link loop
-            subdirectories.clear()
-            continue
-        visited.add(identity)
-        subdirectories[:] = sorted(name for name in subdirectories if not name.startswith("."))
-        for name in sorted(files):
-            if not name.startswith("."):
-                yield Path(directory) / name
-
-
 def estimate_documents(names: Iterable[str], kind: SourceKind | None = None) -> int | None:
     """How many documents the sources hold, when that is cheap to know (for an ETA).
 
@@ -304,7 +298,7 @@ def estimate_documents(names: Iterable[str], kind: SourceKind | None = None) -> 
         if _URL.match(name):
             return None
         path = Path(name)
-        paths = list(_files_under(path)) if path.is_dir() else [path]
+        paths = [p for p in files_under(path) if isinstance(p, Path)] if path.is_dir() else [path]
         for file in paths:
             file_kind = kind or source_kind_from_name(file.name)
             if path.is_dir() and file_kind is None:
