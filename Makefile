@@ -7,8 +7,8 @@ PIP := $(VENV)/bin/pip
 SAYWHO := $(VENV)/bin/saywho
 SHARED ?= ../shared
 
-.PHONY: demo test lint typecheck docs eval-attribution eval-stance eval-extraction bench-ingest \
-	train-attribution train-stance clean-venv
+.PHONY: demo test test-browser lint typecheck docs eval-attribution eval-stance eval-extraction \
+	bench-ingest bench-serve train-attribution train-stance clean-venv
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench training
 	$(VENV)/bin/mypy
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -rs
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench training
@@ -54,6 +54,12 @@ bench-ingest: $(VENV)/.bench-installed
 	$(PY) bench/ingest.py --shared $(SHARED)
 	$(PY) bench/queries.py --db bench/out/ingest-polnear.db --synthetic bench/out/synthetic.db \
 		--out bench/out/queries.json
+
+# `saywho serve` under 10 concurrent clients on 127.0.0.1: requests/s and p95 of the ledger,
+# search and article pages on the database bench-ingest builds (PolNeAR is ingested first
+# when it is missing). docs/web.md.
+bench-serve: $(VENV)/.installed
+	$(PY) bench/serve.py --shared $(SHARED)
 
 # NewsMTSC test-rw / test-mt macro-F1 beside VADER, targets per second per core.
 eval-stance: $(VENV)/.installed

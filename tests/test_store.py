@@ -585,3 +585,11 @@ def test_export_writes_every_row_in_each_format(
     assert parquet_rows == rows
     capsys.readouterr()
     assert main(["export", *db, "--format", "parquet"]) == 2
+
+
+def test_search_with_only_fts_operators_is_not_a_crash(tmp_path: Path) -> None:
+    from saywho.store.queries import QueryError
+    from saywho.store.rows import SearchFilter
+
+    with Store(tmp_path / "s.db") as store, pytest.raises(QueryError, match="nothing to"):
+        store.search("***", SearchFilter(), 10, 0)

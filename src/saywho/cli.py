@@ -77,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_model_options(stance)
     stance.set_defaults(run=run_stance)
     _add_store_commands(commands)
+    _add_serve_command(commands)
     return parser
 
 
@@ -348,6 +349,52 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     export.add_argument("--table", choices=EXPORT_TABLES, default="statements")
     export.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
     export.set_defaults(run=store_commands.run_export)
+
+
+def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from saywho.store.store import DEFAULT_DB
+
+    serve = commands.add_parser(
+        "serve",
+        help="a web dashboard and REST API over a database",
+        description="Serve the dashboard (overview, ledger, articles, entities, search) and the "
+        "JSON API under /api/ (OpenAPI description at /openapi.json) over a database made by "
+        "`saywho ingest`. Reading needs no login, so the server listens on 127.0.0.1 only "
+        "unless --host says otherwise. POST endpoints (/api/analyze) answer 403 unless "
+        "--allow-write is given, and then need a bearer token: the SAYWHO_TOKEN environment "
+        "variable, or one generated and printed once at start. See docs/web.md.",
+    )
+    serve.add_argument(
+        "--db",
+        type=Path,
+        default=DEFAULT_DB,
+        metavar="PATH",
+        help=f"the SQLite database (default: ./{DEFAULT_DB})",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument(
+        "--allow-write",
+        action="store_true",
+        help="turn on the POST endpoints (they cost CPU), each needing the token",
+    )
+    serve.add_argument(
+        "--max-body-mb",
+        type=float,
+        default=2.0,
+        metavar="MB",
+        help="largest request body accepted, in MiB (default: 2)",
+    )
+    serve.set_defaults(run=_run_serve)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    # Imported here: the web stack is loaded only by the command that needs it.
+    from saywho.web.serve import run_serve
+
+    return run_serve(args)
 
 
 def _add_model_options(command: argparse.ArgumentParser) -> None:

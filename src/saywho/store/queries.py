@@ -37,7 +37,9 @@ from saywho.store.schema import schema_version
 
 POLARITIES = ("negative", "neutral", "positive")
 _OUTLET_NAME = "coalesce(o.name, o.domain)"
-_FTS_SYNTAX_ERROR = re.compile(r"fts5: syntax error|unterminated string|no such column", re.I)
+_FTS_SYNTAX_ERROR = re.compile(
+    r"fts5: syntax error|unterminated string|no such column|unknown special query", re.I
+)
 _WORD = re.compile(r"\w+")
 # Search ranks at most this many of the newest matches of each kind (see _best_matches).
 RANKED_MATCHES = 5_000

@@ -83,6 +83,9 @@ class Store:
             self._db = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
             )
+            # Text from hostile pages can hold bytes that are not UTF-8: show them as
+            # U+FFFD rather than fail the whole query.
+            self._db.text_factory = lambda data: data.decode("utf-8", "replace")
             self._db.execute("PRAGMA journal_mode = WAL")
             # In WAL mode NORMAL loses no committed transaction when the process dies;
             # only a power cut may roll back the last ones, which a re-run adds again.

@@ -1,0 +1,153 @@
+"""The read API under ``/api/``: the CLI's queries as JSON.
+
+Each endpoint takes the options of its CLI command as query parameters, builds
+the same filter dataclass and calls the same ``Store`` method, and answers
+``{"items": [...], "limit": N, "offset": M}`` with the store's row dataclasses
+(their fields are the CLI's ``--format json``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel
+
+from saywho.store.rows import (
+    ArticleRecord,
+    EntityRow,
+    LedgerEntry,
+    LedgerFilter,
+    OutletRow,
+    SearchFilter,
+    SearchHit,
+    StanceRow,
+    StatementFilter,
+    StatementRow,
+    StoreCounts,
+    TimeAndPlace,
+)
+from saywho.web import queries
+from saywho.web.params import (
+    MAX_SEARCH,
+    EntityType,
+    Grouping,
+    Paging,
+    Text,
+    article_filter,
+    ledger_filter,
+    paging,
+    search_filter,
+    search_paging,
+    statement_filter,
+)
+from saywho.web.stores import store_of
+
+Row = TypeVar("Row")
+
+
+class Page(BaseModel, Generic[Row]):
+    items: list[Row]
+    limit: int
+    offset: int
+
+
+router = APIRouter(prefix="/api", tags=["read"])
+Pages = Annotated[Paging, Depends(paging)]
+
+
+@router.get("/overview", summary="What the database holds (saywho overview)")
+def overview(request: Request) -> StoreCounts:
+    return store_of(request).counts()
+
+
+@router.get("/articles", summary="Articles, newest first")
+def list_articles(
+    request: Request,
+    query: Annotated[TimeAndPlace, Depends(article_filter)],
+    page: Pages,
+) -> Page[queries.ArticleSummary]:
+    rows = queries.articles(store_of(request).connection(), query, page.limit, page.offset)
+    return Page(items=rows, limit=page.limit, offset=page.offset)
+
+
+@router.get(
+    "/articles/{article_id}",
+    summary="One article: clean text, entities, statements, ledger evidence, provenance",
+    responses={404: {"description": "no such article"}},
+)
+def article(request: Request, article_id: int) -> ArticleRecord:
+    record = store_of(request).article(article_id)
+    if record is None:
+        raise HTTPException(404, f"no article {article_id}")
+    return record
+
+
+@router.get("/statements", summary="Attributed statements, newest first (saywho statements)")
+def statements(
+    request: Request,
+    query: Annotated[StatementFilter, Depends(statement_filter)],
+    page: Pages,
+) -> Page[StatementRow]:
+    rows = store_of(request).statements(query, page.limit, page.offset)
+    return Page(items=rows, limit=page.limit, offset=page.offset)
+
+
+@router.get("/stances", summary="Stances of statements toward targets, newest first")
+def stances(
+    request: Request,
+    query: Annotated[StatementFilter, Depends(statement_filter)],
+    page: Pages,
+) -> Page[StanceRow]:
+    rows = store_of(request).stances(query, page.limit, page.offset)
+    return Page(items=rows, limit=page.limit, offset=page.offset)
+
+
+@router.get("/ledger", summary="Declared versus expressed stance per actor and target")
+def ledger(
+    request: Request,
+    query: Annotated[LedgerFilter, Depends(ledger_filter)],
+    page: Pages,
+    group_by: Annotated[Grouping | None, Query()] = None,
+    examples: Annotated[int, Query(ge=0, le=50)] = 2,
+) -> Page[LedgerEntry]:
+    rows = store_of(request).ledger(
+        query, page.limit, page.offset, group_by=group_by, examples=examples
+    )
+    return Page(items=rows, limit=page.limit, offset=page.offset)
+
+
+@router.get("/entities", summary="Entities, most mentioned first")
+def entities(
+    request: Request,
+    page: Pages,
+    entity_type: Annotated[EntityType | None, Query(alias="type")] = None,
+) -> Page[EntityRow]:
+    rows = store_of(request).entities(entity_type, page.limit, page.offset)
+    return Page(items=rows, limit=page.limit, offset=page.offset)
+
+
+@router.get("/outlets", summary="Outlets with their labels and counts")
+def outlets(request: Request, page: Pages, label: Text = None) -> Page[OutletRow]:
+    rows = store_of(request).outlets(label, page.limit, page.offset)
+    return Page(items=rows, limit=page.limit, offset=page.offset)
+
+
+@router.get(
+    "/search",
+    summary="Full-text search over articles and statements (FTS5 syntax), best first",
+    description="Snippets mark matches with `**`, as the CLI does.",
+)
+def search(
+    request: Request,
+    q: Annotated[str, Query(min_length=1, max_length=MAX_SEARCH)],
+    query: Annotated[SearchFilter, Depends(search_filter)],
+    page: Annotated[Paging, Depends(search_paging)],
+) -> Page[SearchHit]:
+    try:
+        hits = store_of(request).search(q, query, page.limit, page.offset)
+    except sqlite3.OperationalError as error:
+        # FTS5 refuses some text the store does not yet reword (a lone "*").
+        raise HTTPException(400, f"cannot search for {q!r}: {error}") from error
+    return Page(items=hits, limit=page.limit, offset=page.offset)

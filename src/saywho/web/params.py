@@ -1,0 +1,134 @@
+"""Query parameters → the store's filter dataclasses, for pages and API alike.
+
+The parameters are the options of the CLI commands (``--min-confidence`` is
+``min_confidence``), so ``/api/ledger?country=Russia&since=2024-09-01`` is
+``saywho ledger --country Russia --since 2024-09-01``. An empty parameter, as an
+HTML form sends for an empty field, means "no filter".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import Query
+from pydantic import BeforeValidator, Field
+
+from saywho.store.rows import LedgerFilter, SearchFilter, StatementFilter, TimeAndPlace
+
+MAX_LIMIT = 1000
+MAX_TEXT = 300  # longest filter value accepted (names, dates, outlets)
+MAX_SEARCH = 1000  # longest search text
+
+
+def _blank_to_none(value: object) -> object:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+# The constraints sit on the inner type: on the outer one they would be applied
+# to the None that a blank value becomes.
+Text = Annotated[
+    Annotated[str, Field(max_length=MAX_TEXT)] | None,
+    BeforeValidator(_blank_to_none),
+    Query(),
+]
+Date = Annotated[
+    Annotated[str, Field(max_length=32)] | None,
+    BeforeValidator(_blank_to_none),
+    Query(description="ISO date (or date-time), inclusive"),
+]
+Confidence = Annotated[
+    Annotated[float, Field(ge=0, le=1)] | None,
+    BeforeValidator(_blank_to_none),
+    Query(description="statements attributed with at least this confidence (0-1)"),
+]
+Act = Literal["claim", "denial", "accusation", "praise", "criticism", "prediction", "other"]
+Kind = Literal["direct", "indirect", "mixed"]
+EntityType = Literal["PERSON", "ORG", "GPE", "NORP"]
+Scope = Literal["all", "articles", "statements"]
+Grouping = Literal["outlet", "label", "outlet-country"]
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int
+    offset: int
+
+
+def paging(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Paging:
+    return Paging(limit, offset)
+
+
+def search_paging(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Paging:
+    return Paging(limit, offset)
+
+
+def ledger_filter(
+    actor: Text = None,
+    target: Text = None,
+    since: Date = None,
+    until: Date = None,
+    outlet: Text = None,
+    label: Text = None,
+    country: Text = None,
+    min_confidence: Confidence = None,
+) -> LedgerFilter:
+    return LedgerFilter(
+        actor=actor,
+        target=target,
+        since=since,
+        until=until,
+        outlet=outlet,
+        label=label,
+        country=country,
+        min_confidence=min_confidence,
+    )
+
+
+def statement_filter(
+    speaker: Text = None,
+    about: Text = None,
+    act: Annotated[Act | None, BeforeValidator(_blank_to_none), Query()] = None,
+    kind: Annotated[Kind | None, BeforeValidator(_blank_to_none), Query()] = None,
+    country: Text = None,
+    since: Date = None,
+    until: Date = None,
+    outlet: Text = None,
+    label: Text = None,
+    min_confidence: Confidence = None,
+    article_id: Annotated[int | None, BeforeValidator(_blank_to_none), Query(ge=1)] = None,
+) -> StatementFilter:
+    return StatementFilter(
+        speaker=speaker,
+        about=about,
+        act=act,
+        kind=kind,
+        country=country,
+        since=since,
+        until=until,
+        outlet=outlet,
+        label=label,
+        min_confidence=min_confidence,
+        article_id=article_id,
+    )
+
+
+def search_filter(
+    since: Date = None,
+    until: Date = None,
+    outlet: Text = None,
+    scope: Annotated[Scope, Query(alias="in", description="what to search")] = "all",
+) -> SearchFilter:
+    return SearchFilter(since=since, until=until, outlet=outlet, scope=scope)
+
+
+def article_filter(
+    since: Date = None, until: Date = None, outlet: Text = None, label: Text = None
+) -> TimeAndPlace:
+    return TimeAndPlace(since=since, until=until, outlet=outlet, label=label)
