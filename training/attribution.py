@@ -32,6 +32,7 @@ from saywho.neural.token_windows import (
     windows,
 )
 from training.common import (
+    RunRecord,
     load_encoder,
     save_chosen,
     seed_everything,
@@ -233,12 +234,7 @@ def main() -> None:
         (name, chosen, dev),
         test,
         candidates,
-        {
-            "epochs": args.epochs,
-            "batch": args.batch,
-            "seconds": round(time.time() - started, 1),
-            "device": device,
-        },
+        RunRecord(args.epochs, args.batch, device, started),
     )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import random
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -112,7 +114,7 @@ def save_chosen(
     chosen: tuple[str, dict[str, torch.Tensor], dict[str, float]],
     test: dict[str, float],
     candidates: list[tuple[str, dict[str, torch.Tensor], dict[str, float]]],
-    settings: dict[str, object],
+    run: RunRecord,
 ) -> None:
     """The chosen weights (fp16, in pieces) and a record of how they were chosen."""
     name, state, dev = chosen
@@ -125,6 +127,19 @@ def save_chosen(
             "dev": dev,
             "test": test,
             "candidates": [{"name": n, "dev": d} for n, _, d in candidates],
-            **settings,
+            "epochs": run.epochs,
+            "batch": run.batch,
+            "seconds": round(time.time() - run.started, 1),
+            "device": run.device,
         },
     )
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """How a training run was set up, for its metrics file."""
+
+    epochs: int
+    batch: int
+    device: str
+    started: float

@@ -23,6 +23,7 @@ from torch import nn
 
 from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokenizer
 from training.common import (
+    RunRecord,
     load_encoder,
     save_chosen,
     seed_everything,
@@ -223,12 +224,7 @@ def main() -> None:
         (name, chosen, dev),
         test,
         candidates,
-        {
-            "epochs": args.epochs,
-            "batch": args.batch,
-            "seconds": round(time.time() - started, 1),
-            "device": device,
-        },
+        RunRecord(args.epochs, args.batch, device, started),
     )
 
 
