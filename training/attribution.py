@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from bench.polnear import GoldArticle, load_gold_split, unit_piece
-from saywho.neural.bio import ROLES, spans_from_tags, tags_from_spans
+from saywho.neural.bio import ROLES, best_word_tags, spans_from_tags, tags_from_spans
 from saywho.neural.token_windows import (
     WINDOW,
     TokenizedText,
@@ -115,7 +115,8 @@ def predict_units(
     units = set()
     for index, role in enumerate(ROLES):
         gold_role = next(g for g, r in GOLD_ROLE.items() if r == role)
-        for start, end in spans_from_tags(probabilities[:, index].argmax(-1), tokens.offsets):
+        tags = best_word_tags(probabilities[:, index], tokens.continues_word)
+        for start, end in spans_from_tags(tags, tokens.offsets):
             units.add((gold_role, *unit_piece(article.text, start, end)))
     return units
 

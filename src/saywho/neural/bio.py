@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 ROLES = ("source", "cue", "content")
@@ -43,22 +45,38 @@ def tags_from_spans(spans: list[tuple[int, int]], offsets: np.ndarray) -> np.nda
     return tags
 
 
-def whole_words(tags: np.ndarray, continues_word: np.ndarray) -> np.ndarray:
-    """Tags where a word is in a span as a whole or not at all ("Kremlin" is never half one).
+def best_word_tags(probabilities: np.ndarray, continues_word: np.ndarray) -> np.ndarray:
+    """The most likely valid tag sequence over words, as tags per word piece.
 
-    A word takes the tag of its first piece that is in a span, and its later
-    pieces continue it.
+    Taking each piece's most likely tag on its own breaks long spans: one word
+    in the middle of a quotation that leans to O by a little cuts it in two, the
+    rest starting with a stray I. Viterbi decoding over whole words (each word
+    read from its first piece), with I allowed only after B or I, keeps a span
+    whole unless the model is sure it ends there. On PolNeAR dev it raised content
+    F1 by 5.6 points and cue F1 by 1.9 over per-piece argmax (docs/models.md).
+
+    probabilities: (pieces, 3) O/B/I probabilities of one role.
     """
-    result = tags.copy()
-    first = 0
-    for index in range(1, len(tags) + 1):
-        if index < len(tags) and continues_word[index]:
-            continue
-        pieces = tags[first:index]
-        tagged = np.nonzero(pieces != OUTSIDE)[0]
-        result[first:index] = OUTSIDE
-        if len(tagged):
-            result[first] = pieces[tagged[0]]
-            result[first + 1 : index] = INSIDE
-        first = index
-    return result
+    firsts = np.flatnonzero(~continues_word)
+    word_tags = _viterbi(np.log(probabilities[firsts] + 1e-9).tolist())
+    word_of_piece = np.cumsum(~continues_word) - 1
+    tags = word_tags[word_of_piece]
+    return np.where(continues_word & (tags != OUTSIDE), INSIDE, tags)
+
+
+def _viterbi(log_probabilities: list[list[float]]) -> np.ndarray:
+    impossible = -math.inf
+    back: list[tuple[int, int, int]] = []
+    outside, begin, inside = log_probabilities[0][0], log_probabilities[0][1], impossible
+    for o, b, i in log_probabilities[1:]:
+        # Into O or B from any tag; into I only from B or I.
+        best_any = max(range(3), key=(outside, begin, inside).__getitem__)
+        best_span = BEGIN if begin >= inside else INSIDE
+        top, top_span = (outside, begin, inside)[best_any], max(begin, inside)
+        back.append((best_any, best_any, best_span))
+        outside, begin, inside = top + o, top + b, top_span + i
+    tags = np.empty(len(log_probabilities), dtype=np.int64)
+    tags[-1] = max(range(3), key=(outside, begin, inside).__getitem__)
+    for position in range(len(back) - 1, -1, -1):
+        tags[position] = back[position][tags[position + 1]]
+    return tags
