@@ -14,8 +14,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from saywho.config import PipelineConfig
 from saywho.model import Article
-from saywho.pipeline import Pipeline, PipelineConfig
+from saywho.pipeline import Pipeline
 
 DATA = Path(__file__).resolve().parent / "data" / "acts.jsonl"
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from saywho.pipeline import Pipeline, PipelineConfig
+from saywho.config import PipelineConfig
+from saywho.pipeline import Pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("SAYWHO_SHARED", REPO.parent / "shared"))

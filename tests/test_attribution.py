@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from saywho.config import PipelineConfig
 from saywho.model import Article, Statement
-from saywho.pipeline import Pipeline, PipelineConfig
+from saywho.pipeline import Pipeline
 
 
 @pytest.fixture(scope="module")

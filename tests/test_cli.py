@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -131,3 +133,20 @@ def test_cli_reference_matches_the_parser(monkeypatch: pytest.MonkeyPatch) -> No
 
     monkeypatch.setenv("COLUMNS", "100")
     assert (REPO / "docs" / "cli.md").read_text("utf-8") == help_markdown(), "run `make docs`"
+
+
+def test_query_commands_start_without_the_models(tmp_path: Path) -> None:
+    # A query answers in a fraction of a second only if spaCy, ONNX Runtime and
+    # the extractors stay unloaded until a command analyzes something.
+    probe = (
+        "import sys\n"
+        "from saywho.cli import main\n"
+        f"status = main(['overview', '--db', {str(tmp_path / 'none.db')!r}])\n"
+        "heavy = sorted({'spacy', 'onnxruntime', 'trafilatura'} & set(sys.modules))\n"
+        "print(status, heavy)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "2 []"
+    assert "no such database" in result.stderr

@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from saywho.config import PipelineConfig
 from saywho.model import Article, RawDocument, Statement
-from saywho.pipeline import Pipeline, PipelineConfig
+from saywho.pipeline import Pipeline
 
 QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 

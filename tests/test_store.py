@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 
 from saywho.cli import main
+from saywho.config import PipelineConfig
 from saywho.model import Article, ConfigError
-from saywho.pipeline import Pipeline, PipelineConfig
+from saywho.pipeline import Pipeline
 from saywho.store import (
     LedgerFilter,
     SearchFilter,

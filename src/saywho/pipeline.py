@@ -9,38 +9,28 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.tokens import Doc
 
 from saywho.attribution import create_attributor
 from saywho.batching import batched
 from saywho.clean import clean_document
+from saywho.config import PipelineConfig
 from saywho.entities.kb import load_knowledge_base
 from saywho.entities.resolve import EntityResolver
 from saywho.language import detect_language
 from saywho.ledger import build_ledger
 from saywho.model import Article, Document, Failure, InputError, RawDocument
-from saywho.nlp import DEFAULT_SPACY_MODEL, MAX_ARTICLE_CHARS, load_spacy
+from saywho.nlp import MAX_ARTICLE_CHARS, load_spacy
 from saywho.stance import create_stance_model
 from saywho.stance.targets import attach_stances
 
 ENGLISH = "en"
-
-
-@dataclass(frozen=True)
-class PipelineConfig:
-    spacy_model: str = DEFAULT_SPACY_MODEL
-    attributor: str = "minilm"
-    stance_model: str | None = "minilm"  # None: skip stance (and the ledger's stances)
-    raw: bool = False  # skip cleaning: offsets index the input text exactly
-    knowledge_bases: tuple[Path, ...] = ()
-    batch_size: int = 16
+DEFAULT_CONFIG = PipelineConfig()
 
 
 class Pipeline:
-    def __init__(self, config: PipelineConfig = PipelineConfig()) -> None:
+    def __init__(self, config: PipelineConfig = DEFAULT_CONFIG) -> None:
         self.config = config
         self.nlp = load_spacy(config.spacy_model)
         self.kb = load_knowledge_base(config.knowledge_bases)

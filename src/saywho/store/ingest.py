@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from saywho.model import Failure, RawDocument
-from saywho.pipeline import PipelineConfig, analyze_all
+from saywho.config import PipelineConfig
+from saywho.model import Article, Failure, RawDocument
 from saywho.store.identity import content_hash, raw_identity
 from saywho.store.provenance import provenance_of
 from saywho.store.store import Store
@@ -73,7 +73,7 @@ def ingest_documents(
     read_ahead = max(workers, 1) * READ_AHEAD_PER_WORKER + config.batch_size
     feed = _NewDocuments(store, items, report, read_ahead)
     try:
-        for result in analyze_all(feed, config, workers):
+        for result in _analyze_all(feed, config, workers):
             digest = feed.take_hash()
             if isinstance(result, Failure):
                 report("failed", result)
@@ -110,7 +110,7 @@ def reanalyze_stale(
                 hashes.append(stored.content_hash)
                 yield stored.document
 
-    for result in analyze_all(stored_documents(), raw_config, workers):
+    for result in _analyze_all(stored_documents(), raw_config, workers):
         digest = hashes.popleft()
         failure = result if isinstance(result, Failure) else None
         outcome: Outcome
@@ -174,3 +174,12 @@ class _NewDocuments:
 
     def stop(self) -> None:
         self._stopped.set()
+
+
+def _analyze_all(
+    items: Iterable[RawDocument | Failure], config: PipelineConfig, workers: int
+) -> Iterator[Article | Failure]:
+    # Imported on use: the models load only when there is something to analyze.
+    from saywho.pipeline import analyze_all
+
+    yield from analyze_all(items, config, workers)

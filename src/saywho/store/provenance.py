@@ -10,14 +10,13 @@ import hashlib
 import json
 from functools import cache
 from importlib import resources
+from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as package_version
 from pathlib import Path
 
-from spacy.util import get_package_version
-
 from saywho import __version__
+from saywho.config import PipelineConfig
 from saywho.model import ConfigError
-from saywho.pipeline import PipelineConfig
 from saywho.store.rows import Provenance
 
 
@@ -54,9 +53,10 @@ def fingerprint(provenance: Provenance) -> str:
 
 
 def _spacy_pipeline_version(name: str) -> str:
-    version = get_package_version(name)
-    if version:
-        return version
+    try:
+        return package_version(name)
+    except PackageNotFoundError:
+        pass  # a pipeline folder rather than an installed package
     meta = Path(name) / "meta.json"
     try:
         return str(json.loads(meta.read_text("utf-8")).get("version", "unknown"))

@@ -17,10 +17,11 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from saywho.config import PipelineConfig
 from saywho.model import Article, Failure, RawDocument
 from saywho.nlp import MAX_ARTICLE_CHARS
 from saywho.output.jsonio import SCHEMA_ID, article_to_dict
-from saywho.pipeline import Pipeline, PipelineConfig
+from saywho.pipeline import Pipeline
 
 MAX_FIELD_CHARS = 2000  # url, title, published, outlet
 
