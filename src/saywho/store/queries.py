@@ -1,7 +1,10 @@
 """The store's read queries: filters in, dataclasses out; parameterized SQL only.
 
 Every filter value is a bound parameter; the only SQL assembled from pieces is
-fixed text chosen here (column names, grouping expressions, clause lists).
+fixed text chosen here (column names, grouping expressions, clause lists). The
+clause builders (``Where``, ``ledger_where``, ``add_time_and_place``,
+``canonical_name``) are public so that the dashboard's own queries
+(``saywho.web.queries``) filter exactly as these do.
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ class QueryError(ValueError):
 
 
 @dataclass
-class _Where:
+class Where:
     clauses: list[str] = field(default_factory=list)
     parameters: list[object] = field(default_factory=list)
 
@@ -62,7 +65,7 @@ class _Where:
         return " AND ".join(self.clauses) if self.clauses else "1"
 
 
-def _add_time_and_place(where: _Where, query: TimeAndPlace, table: str) -> None:
+def add_time_and_place(where: Where, query: TimeAndPlace, table: str) -> None:
     if query.since:
         where.add(f"{table}.published >= ?", _day_start(query.since))
     if query.until:
@@ -107,7 +110,7 @@ def _checked_date(value: str, name: str) -> str:
     return text
 
 
-def _canonical(db: sqlite3.Connection, table: str, column: str, name: str) -> str:
+def canonical_name(db: sqlite3.Connection, table: str, column: str, name: str) -> str:
     """The stored spelling of ``name`` (any case); the name as given when none is stored."""
     row = db.execute(
         f"SELECT {column} FROM {table} WHERE {column} = ? COLLATE NOCASE "
@@ -137,22 +140,22 @@ _GROUPINGS: dict[LedgerGrouping | None, _Grouping] = {
 }
 
 
-def _ledger_where(db: sqlite3.Connection, query: LedgerFilter, table: str) -> _Where:
-    where = _Where()
+def ledger_where(db: sqlite3.Connection, query: LedgerFilter, table: str) -> Where:
+    where = Where()
     if query.actor:
-        where.add(f"{table}.actor = ?", _canonical(db, "actors", "name", query.actor))
+        where.add(f"{table}.actor = ?", canonical_name(db, "actors", "name", query.actor))
     if query.target:
-        where.add(f"{table}.target = ?", _canonical(db, "entities", "name", query.target))
+        where.add(f"{table}.target = ?", canonical_name(db, "entities", "name", query.target))
     if query.country:
         where.add(
             f"{table}.actor IN (SELECT name FROM actors WHERE country = ?)",
-            _canonical(db, "actors", "country", query.country),
+            canonical_name(db, "actors", "country", query.country),
         )
-    _add_time_and_place(where, query, table)
+    add_time_and_place(where, query, table)
     return where
 
 
-def _needs_evidence(query: LedgerFilter, group_by: LedgerGrouping | None) -> bool:
+def needs_evidence(query: LedgerFilter, group_by: LedgerGrouping | None) -> bool:
     """Whether the ledger must count evidence rows (else ledger_pairs has the totals)."""
     return group_by is not None or any(
         value is not None
@@ -170,8 +173,8 @@ def ledger(
 ) -> list[LedgerEntry]:
     """Per actor and target (and group): evidence counts by polarity, most evidence first."""
     grouping = _GROUPINGS[group_by]
-    where = _ledger_where(db, query, "e")
-    if _needs_evidence(query, group_by):
+    where = ledger_where(db, query, "e")
+    if needs_evidence(query, group_by):
         counts = ", ".join(
             f"SUM(e.declared = {flag} AND e.polarity = '{polarity}')"
             for flag in (1, 0)
@@ -188,7 +191,7 @@ def ledger(
             (*where.parameters, limit, offset),
         ).fetchall()
     else:
-        totals = _ledger_where(db, query, "p")
+        totals = ledger_where(db, query, "p")
         rows = db.execute(
             "SELECT p.actor, p.target, NULL, p.declared_negative, p.declared_neutral, "
             "p.declared_positive, p.expressed_negative, p.expressed_neutral, "
@@ -226,7 +229,7 @@ def ledger(
 
 def _ledger_examples(
     db: sqlite3.Connection,
-    where: _Where,
+    where: Where,
     grouping: _Grouping,
     actor: str,
     target: str,
@@ -276,14 +279,14 @@ def _evidence_example(row: Sequence[Any]) -> EvidenceExample:
 # --- statements and stances ------------------------------------------------------
 
 
-def _statement_where(db: sqlite3.Connection, query: StatementFilter) -> _Where:
-    where = _Where()
+def _statement_where(db: sqlite3.Connection, query: StatementFilter) -> Where:
+    where = Where()
     if query.speaker:
-        where.add("s.speaker_entity = ?", _canonical(db, "entities", "name", query.speaker))
+        where.add("s.speaker_entity = ?", canonical_name(db, "entities", "name", query.speaker))
     if query.about:
         where.add(
             "s.id IN (SELECT statement_id FROM stances WHERE target = ?)",
-            _canonical(db, "entities", "name", query.about),
+            canonical_name(db, "entities", "name", query.about),
         )
     if query.act:
         where.add("s.act = ?", query.act)
@@ -292,11 +295,11 @@ def _statement_where(db: sqlite3.Connection, query: StatementFilter) -> _Where:
     if query.country:
         where.add(
             "s.speaker_entity IN (SELECT name FROM actors WHERE country = ?)",
-            _canonical(db, "actors", "country", query.country),
+            canonical_name(db, "actors", "country", query.country),
         )
     if query.article_id is not None:
         where.add("s.article_id = ?", query.article_id)
-    _add_time_and_place(where, query, "s")
+    add_time_and_place(where, query, "s")
     return where
 
 
@@ -367,7 +370,7 @@ def stances(
     parameters: tuple[object, ...] = tuple(where.parameters)
     if query.about:
         target_clause = " AND t.target = ?"
-        parameters += (_canonical(db, "entities", "name", query.about),)
+        parameters += (canonical_name(db, "entities", "name", query.about),)
     rows = db.execute(
         "SELECT s.id, s.article_id, s.speaker_entity, t.target, t.polarity, t.score, "
         f"s.confidence, s.published, {_OUTLET_NAME} FROM stances t "
@@ -459,8 +462,8 @@ def _best_matches(
     anyway. Snippets and joins are then made for the page only.
     """
     text = _FULL_TEXT[kind]
-    where = _Where()
-    _add_time_and_place(where, place, "t")
+    where = Where()
+    add_time_and_place(where, place, "t")
     index = text.index
     join = f" JOIN {text.table} t ON t.id = {index}.rowid" if where.clauses else ""
     rows = db.execute(
@@ -511,7 +514,7 @@ def entities(
     db: sqlite3.Connection, entity_type: str | None, limit: int, offset: int
 ) -> list[EntityRow]:
     """Entities with how many articles mention them, most mentioned first."""
-    where = _Where()
+    where = Where()
     if entity_type:
         where.add("e.type = ?", entity_type.upper())
     rows = db.execute(
@@ -526,7 +529,7 @@ def entities(
 
 def outlets(db: sqlite3.Connection, label: str | None, limit: int, offset: int) -> list[OutletRow]:
     """Outlets with their labels and how much the store holds from each, largest first."""
-    where = _Where()
+    where = Where()
     if label:
         where.add("o.id IN (SELECT outlet_id FROM outlet_labels WHERE label = ?)", label)
     rows = db.execute(

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from saywho.store.queries import (
     POLARITIES,
-    _add_time_and_place,
-    _canonical,
-    _ledger_where,
-    _needs_evidence,
-    _Where,
+    Where,
+    add_time_and_place,
+    canonical_name,
+    ledger_where,
+    needs_evidence,
 )
 from saywho.store.rows import LedgerEntry, LedgerFilter, TimeAndPlace
 
@@ -93,8 +93,8 @@ def ledger_matrix(
     """
     # The same choice Store.ledger makes: stored totals answer unless a filter
     # needs each piece of evidence.
-    source = _EVIDENCE if _needs_evidence(query, None) else _TOTALS
-    where = _ledger_where(db, query, source.alias)
+    source = _EVIDENCE if needs_evidence(query, None) else _TOTALS
+    where = ledger_where(db, query, source.alias)
     actors, more_actors = _ranked(db, source, where, "actor", rows)
     targets, more_targets = _ranked(db, source, where, "target", columns)
     cells: dict[tuple[str, str], LedgerEntry] = {}
@@ -127,7 +127,7 @@ def ledger_matrix(
 
 
 def _ranked(
-    db: sqlite3.Connection, source: _Source, where: _Where, column: str, limit: int
+    db: sqlite3.Connection, source: _Source, where: Where, column: str, limit: int
 ) -> tuple[list[Ranked], bool]:
     """The ``limit`` actors (or targets) with most evidence, and whether there are more.
 
@@ -189,7 +189,7 @@ class EntityInfo:
 
 def entity_info(db: sqlite3.Connection, name: str) -> EntityInfo | None:
     """The entity called ``name`` (any case), or a ledger actor known only as a state."""
-    canonical = _canonical(db, "entities", "name", name)
+    canonical = canonical_name(db, "entities", "name", name)
     row = db.execute(
         "SELECT e.name, e.type, e.actor_type, e.speaks_for, "
         "(SELECT COUNT(DISTINCT article_id) FROM mentions WHERE entity_id = e.id), "
@@ -199,7 +199,7 @@ def entity_info(db: sqlite3.Connection, name: str) -> EntityInfo | None:
     ).fetchone()
     actor = db.execute(
         "SELECT name, actor_type, country FROM actors WHERE name = ?",
-        (_canonical(db, "actors", "name", name),),
+        (canonical_name(db, "actors", "name", name),),
     ).fetchone()
     if row is None and actor is None:
         return None
@@ -232,7 +232,7 @@ def stance_toward(db: sqlite3.Connection, target: str) -> StanceSeries:
         "SELECT substr(s.published, 1, 7) AS month, t.polarity, COUNT(*) FROM stances t "
         "JOIN statements s ON s.id = t.statement_id WHERE t.target = ? "
         "GROUP BY month, t.polarity ORDER BY month",
-        (_canonical(db, "entities", "name", target),),
+        (canonical_name(db, "entities", "name", target),),
     ).fetchall()
     return _series(rows)
 
@@ -242,7 +242,7 @@ def stance_from(db: sqlite3.Connection, actor: str) -> StanceSeries:
     rows = db.execute(
         "SELECT substr(published, 1, 7) AS month, polarity, COUNT(*) FROM evidence "
         "WHERE actor = ? GROUP BY month, polarity ORDER BY month",
-        (_canonical(db, "actors", "name", actor),),
+        (canonical_name(db, "actors", "name", actor),),
     ).fetchall()
     return _series(rows)
 
@@ -299,8 +299,8 @@ def articles(
     db: sqlite3.Connection, query: TimeAndPlace, limit: int, offset: int
 ) -> list[ArticleSummary]:
     """Articles newest first (undated last), filtered by date, outlet and label."""
-    where = _Where()
-    _add_time_and_place(where, query, "a")
+    where = Where()
+    add_time_and_place(where, query, "a")
     rows = db.execute(
         "SELECT a.id, a.url, a.title, coalesce(o.name, o.domain), a.published, a.language, "
         "(SELECT COUNT(*) FROM statements WHERE article_id = a.id) FROM articles a "
