@@ -423,7 +423,7 @@ def test_private_addresses_are_refused_before_any_request(server: SiteServer) ->
     assert server.site.requests == []
 
 
-def test_ingest_command_stores_a_feed_and_skips_it_on_the_next_run(
+def test_ingest_command_stores_a_feed_and_does_not_fetch_its_pages_again(
     server: SiteServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from saywho.cli import main
@@ -441,8 +441,17 @@ def test_ingest_command_stores_a_feed_and_skips_it_on_the_next_run(
 
     assert main([*command, "--delay", "0"]) == 1
     assert "1 ingested, 0 updated, 0 unchanged (duplicates), 1 failed" in capsys.readouterr().err
+    # The next poll of the feed fetches the feed, not the page it stored already...
     assert main([*command, "--delay", "0"]) == 1
+    assert (
+        "0 ingested, 0 updated, 0 unchanged (duplicates), "
+        "1 listed pages already stored (not fetched), 1 failed"
+    ) in capsys.readouterr().err
+    assert server.site.requests.count("/n/one") == 1
+    # ...unless asked to, and then the unchanged page is still not stored twice.
+    assert main([*command, "--delay", "0", "--refetch"]) == 1
     assert "0 ingested, 0 updated, 1 unchanged (duplicates), 1 failed" in capsys.readouterr().err
+    assert server.site.requests.count("/n/one") == 2
     with Store(tmp_path / "s.db") as store:
         [article] = [store.article(1)]
     assert article is not None

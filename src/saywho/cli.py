@@ -195,6 +195,13 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         help="least time between two requests to one host; a longer robots.txt Crawl-delay "
         f"wins (default: {DEFAULT_HOST_DELAY:g})",
     )
+    ingest.add_argument(
+        "--refetch",
+        action="store_true",
+        help="fetch the pages that feeds, sitemaps and URL lists list even when an article "
+        "with that URL is stored already (to pick up edited articles); by default they are "
+        "counted as already stored and not fetched",
+    )
     _add_model_options(ingest)
     _add_knowledge_options(ingest)
     _add_fetch_options(ingest)

@@ -50,6 +50,13 @@ class Failure:
     reason: str
 
 
+@dataclass(frozen=True)
+class AlreadyStored:
+    """A page listed by a feed, sitemap or URL list that was not fetched: the store has it."""
+
+    source: str
+
+
 @dataclass
 class Document:
     """A cleaned article: ``text`` is the body without the title."""

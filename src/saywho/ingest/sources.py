@@ -5,8 +5,10 @@ sitemap, a file of URLs, or a single URL. Its kind is sniffed from its first
 bytes and its name (``SourceOptions.kind`` overrides that for every source).
 Feeds, sitemaps and URL lists are followed: each page they list is fetched
 through one ``PoliteFetcher``, so robots.txt and the per-host pace hold across
-all sources of a run. As everywhere in ingest, a bad source or item is a
-Failure with a one-line reason and the others go on.
+all sources of a run. A listed page for which ``SourceOptions.is_stored`` says
+yes is not fetched again; it comes out as ``AlreadyStored``, to be counted. As
+everywhere in ingest, a bad source or item is a Failure with a one-line reason
+and the others go on.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import gzip
 import re
 import stat
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, get_args
@@ -36,7 +38,7 @@ from saywho.ingest.options import DEFAULT_OPTIONS, FetchOptions
 from saywho.ingest.polite import DEFAULT_HOST_DELAY, PoliteFetcher
 from saywho.ingest.warc import WARC_MAGIC, read_warc
 from saywho.ingest.web import document_from_page
-from saywho.model import Failure, InputError, RawDocument
+from saywho.model import AlreadyStored, Failure, InputError, RawDocument
 
 SourceKind = Literal["text", "html", "json", "jsonl", "warc", "feed", "sitemap", "urls", "url"]
 SOURCE_KINDS: tuple[SourceKind, ...] = get_args(SourceKind)
@@ -56,11 +58,16 @@ class SourceOptions:
     kind: SourceKind | None = None  # None: sniff each source
     host_delay: float = DEFAULT_HOST_DELAY  # seconds between two requests to one host
     max_sitemap_depth: int = 3  # sitemap indexes nest at most this deep
+    # A listed page's URL -> whether to leave it unfetched (None: fetch every page).
+    is_stored: Callable[[str], bool] | None = None
+
+
+Source = RawDocument | Failure | AlreadyStored
 
 
 def read_sources(
     names: Iterable[str], options: SourceOptions = SourceOptions()
-) -> Iterator[RawDocument | Failure]:
+) -> Iterator[Source]:
     """Every document of every source, in order; lazy, and never raising for bad input."""
     reader = _SourceReader(options, PoliteFetcher(options.fetch, options.host_delay))
     for name in names:
@@ -103,7 +110,7 @@ class _SourceReader:
     options: SourceOptions
     fetcher: PoliteFetcher
 
-    def read(self, name: str) -> Iterator[RawDocument | Failure]:
+    def read(self, name: str) -> Iterator[Source]:
         if _URL.match(name):
             yield from self._read_url(name, self.options.kind, depth=0)
         elif not name:
@@ -113,7 +120,7 @@ class _SourceReader:
 
     # --- local sources ---------------------------------------------------------
 
-    def _read_path(self, name: str) -> Iterator[RawDocument | Failure]:
+    def _read_path(self, name: str) -> Iterator[Source]:
         path = Path(name)
         try:
             mode = path.stat().st_mode
@@ -128,7 +135,7 @@ class _SourceReader:
         else:
             yield Failure(name, "not a regular file or directory")
 
-    def _read_directory(self, root: Path) -> Iterator[RawDocument | Failure]:
+    def _read_directory(self, root: Path) -> Iterator[Source]:
         found_any = False
         for path in files_under(root):
             if isinstance(path, Failure):
@@ -142,9 +149,7 @@ class _SourceReader:
         if not found_any:
             yield Failure(str(root), "no files of a kind saywho reads in this directory")
 
-    def _read_file(
-        self, path: Path, source: str, kind: SourceKind | None
-    ) -> Iterator[RawDocument | Failure]:
+    def _read_file(self, path: Path, source: str, kind: SourceKind | None) -> Iterator[Source]:
         max_bytes = self.options.fetch.max_bytes
         if kind is None or kind in get_args(FileKind):
             yield from read_file(path, source, _file_kind(kind), self.options.fetch)
@@ -164,7 +169,7 @@ class _SourceReader:
 
     def _read_listed(
         self, data: bytes, source: str, kind: SourceKind, depth: int
-    ) -> Iterator[RawDocument | Failure]:
+    ) -> Iterator[Source]:
         if kind == "urls":
             yield from self._read_url_list(data, source)
             return
@@ -175,9 +180,7 @@ class _SourceReader:
             return
         yield from self._read_listing(listing, source, depth)
 
-    def _read_listing(
-        self, listing: Listing, source: str, depth: int
-    ) -> Iterator[RawDocument | Failure]:
+    def _read_listing(self, listing: Listing, source: str, depth: int) -> Iterator[Source]:
         if not listing.links and not listing.nested_sitemaps:
             yield Failure(source, f"empty {listing.kind} (no items)")
         for nested in listing.nested_sitemaps:
@@ -191,7 +194,7 @@ class _SourceReader:
             else:
                 yield self._read_page(link.url, link)
 
-    def _read_url_list(self, data: bytes, source: str) -> Iterator[RawDocument | Failure]:
+    def _read_url_list(self, data: bytes, source: str) -> Iterator[Source]:
         found_any = False
         for number, line in enumerate(data.splitlines(), start=1):
             entry = line.strip()
@@ -207,9 +210,7 @@ class _SourceReader:
 
     # --- web sources -----------------------------------------------------------
 
-    def _read_url(
-        self, url: str, kind: SourceKind | None, depth: int
-    ) -> Iterator[RawDocument | Failure]:
+    def _read_url(self, url: str, kind: SourceKind | None, depth: int) -> Iterator[Source]:
         if kind in ("text", "html", "json", "jsonl", "warc"):
             yield Failure(url, f"--type {kind} reads files; use feed, sitemap, urls or url")
             return
@@ -230,7 +231,9 @@ class _SourceReader:
         else:
             yield _page_document(url, page, None)
 
-    def _read_page(self, url: str, link: Link | None) -> RawDocument | Failure:
+    def _read_page(self, url: str, link: Link | None) -> Source:
+        if self.options.is_stored is not None and self.options.is_stored(url):
+            return AlreadyStored(url)
         try:
             return _page_document(url, self.fetcher.fetch(url), link)
         except InputError as error:

@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 
 from tqdm import tqdm
 
@@ -19,7 +20,13 @@ from saywho.ingest.sources import estimate_documents
 from saywho.model import ConfigError, Failure
 from saywho.store.export import export_table
 from saywho.store.formats import write_rows
-from saywho.store.ingest import IngestSummary, Outcome, OutcomeListener, ingest_documents
+from saywho.store.ingest import (
+    IngestSummary,
+    Outcome,
+    OutcomeListener,
+    ingest_documents,
+    url_is_stored,
+)
 from saywho.store.ingest import reanalyze_stale as reanalyze_stale_articles
 from saywho.store.labels import Labels, apply_labels, knowledge_base_file, load_labels
 from saywho.store.queries import QueryError
@@ -29,7 +36,12 @@ from saywho.store.store import Store
 
 def run_ingest(args: argparse.Namespace) -> int:
     labels = load_labels(args.labels) if args.labels else Labels((), ())
-    options = SourceOptions(fetch=fetch_options(args), kind=args.type, host_delay=args.delay)
+    options = SourceOptions(
+        fetch=fetch_options(args),
+        kind=args.type,
+        host_delay=args.delay,
+        is_stored=None if args.refetch else partial(url_is_stored, args.db),
+    )
     with Store(args.db) as store, knowledge_base_file(labels) as labels_kb:
         apply_labels(store, labels)
         config = pipeline_config(args, extra_kb=(labels_kb,) if labels_kb else ())

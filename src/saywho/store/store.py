@@ -130,6 +130,11 @@ class Store:
 
     # --- writing -------------------------------------------------------------
 
+    def has_identity(self, identity: str) -> bool:
+        """Whether an article with this identity is stored, whatever its content."""
+        row = self._db.execute("SELECT 1 FROM articles WHERE identity = ?", (identity,)).fetchone()
+        return row is not None
+
     def is_unchanged(self, identity: str, digest: str) -> bool:
         """Whether this exact input is stored already (so it need not be analyzed)."""
         row = self._db.execute(
