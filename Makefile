@@ -39,7 +39,8 @@ typecheck: $(VENV)/.installed
 docs: $(VENV)/.installed
 	COLUMNS=100 $(PY) -c "from saywho.cli import help_markdown; print(help_markdown(), end='')" > docs/cli.md
 
-# PolNeAR test split: span-exact F1 per role, relation F1, speed beside textacy.
+# PolNeAR test split: span-exact F1 per role, relation F1, speed (who said what, and the
+# full pipeline with stance) beside textacy.
 eval-attribution: $(VENV)/.bench-installed
 	$(PY) bench/polnear.py --shared $(SHARED) --split test
 

@@ -607,10 +607,13 @@ def saywho_executable() -> Path | None:
     return Path(found) if found else None
 
 
-def saywho_system(attributor: str | None = None) -> System:
-    """saywho's CLI with its default attributor, or the one named."""
+def saywho_system(attributor: str | None = None, stance: bool = False) -> System:
+    """saywho's CLI with its default attributor, or the one named; stance only if asked
+    (the issue's speed is for who said what; the full pipeline's is reported beside it)."""
     executable = saywho_executable()
     chosen = ["--attributor", attributor] if attributor else []
+    if not stance:
+        chosen.append("--no-stance")
 
     def command(files: Sequence[Path], out: Path) -> list[str]:
         return [
@@ -618,7 +621,6 @@ def saywho_system(attributor: str | None = None) -> System:
             "analyze",
             *chosen,
             "--raw",
-            "--no-stance",
             "--format",
             "jsonl",
             "--workers",
@@ -634,7 +636,8 @@ def saywho_system(attributor: str | None = None) -> System:
         else f"saywho CLI not found ({REPO / '.venv/bin/saywho'} or on PATH): "
         "install the project (make test) to measure it"
     )
-    return System(f"saywho-{attributor}" if attributor else "saywho", command, reason)
+    name = f"saywho-{attributor}" if attributor else "saywho"
+    return System(f"{name}-full" if stance else name, command, reason)
 
 
 def textacy_system() -> System:
@@ -655,6 +658,7 @@ SYSTEMS: dict[str, Callable[[], System]] = {
     "saywho": saywho_system,
     "saywho-rules": lambda: saywho_system("rules"),
     "saywho-minilm": lambda: saywho_system("minilm"),
+    "saywho-full": lambda: saywho_system(stance=True),
     "textacy": textacy_system,
 }
 
@@ -862,7 +866,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
     parser.add_argument(
-        "--systems", default="saywho,textacy", help=f"comma list of {', '.join(SYSTEMS)}"
+        "--systems",
+        default="saywho,saywho-full,textacy",
+        help=f"comma list of {', '.join(SYSTEMS)}",
     )
     parser.add_argument(
         "--predictions",

@@ -348,6 +348,15 @@ def test_missing_saywho_is_skipped_with_a_reason(
     assert run.predictions_path is None
 
 
+def test_full_pipeline_system_keeps_stance_on(tmp_path: Path) -> None:
+    who_said_what = polnear.saywho_system()
+    full = polnear.saywho_system(stance=True)
+    files, out = [tmp_path / "a.txt"], tmp_path / "out.jsonl"
+    assert "--no-stance" in who_said_what.build_command(files, out)
+    assert "--no-stance" not in full.build_command(files, out)
+    assert (who_said_what.name, full.name) == ("saywho", "saywho-full")
+
+
 def test_runs_are_pinned_to_the_idlest_allowed_core(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(polnear.shutil, "which", lambda name: f"/usr/bin/{name}")
     monkeypatch.setattr(polnear.os, "sched_getaffinity", lambda pid: {0, 1, 2})
