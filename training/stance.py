@@ -25,7 +25,6 @@ from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokeniz
 from training.common import (
     RunRecord,
     load_encoder,
-    load_weights,
     save_chosen,
     seed_everything,
     uniform_soup,
@@ -108,34 +107,16 @@ def batches(examples: list[Example], size: int, tokenizer, device: str, shuffle:
 
 
 @torch.no_grad()
-def probabilities(
-    model: StanceClassifier, examples: list[Example], tokenizer, device: str
-) -> np.ndarray:  # type: ignore[no-untyped-def]
+def predict(model: StanceClassifier, examples: list[Example], tokenizer, device: str) -> list[int]:  # type: ignore[no-untyped-def]
     model.eval()
-    result = np.zeros((len(examples), len(LABELS)), dtype=np.float32)
+    predicted = np.zeros(len(examples), dtype=np.int64)
     for indices, tensors, _ in batches(examples, 128, tokenizer, device, shuffle=False):
         with torch.autocast(
             device_type=device.split(":")[0], dtype=torch.bfloat16, enabled=device != "cpu"
         ):
             logits = model(**tensors)
-        result[indices] = logits.float().softmax(-1).cpu().numpy()
-    return result
-
-
-def predict(model: StanceClassifier, examples: list[Example], tokenizer, device: str) -> list[int]:  # type: ignore[no-untyped-def]
-    return probabilities(model, examples, tokenizer, device).argmax(-1).tolist()  # type: ignore[no-any-return]
-
-
-def teacher_probabilities(
-    teachers: list[Path], encoder: Path, examples: list[Example], tokenizer, device: str
-) -> torch.Tensor:  # type: ignore[no-untyped-def]
-    """The mean of trained models' class probabilities on the examples (an ensemble)."""
-    total = np.zeros((len(examples), len(LABELS)), dtype=np.float32)
-    for folder in teachers:
-        model = StanceClassifier(load_encoder(encoder), 384).to(device)
-        model.load_state_dict({k: v.float() for k, v in load_weights(folder, "stance").items()})
-        total += probabilities(model, examples, tokenizer, device)
-    return torch.from_numpy(total / len(teachers)).to(device)
+        predicted[indices] = logits.argmax(-1).cpu().numpy()
+    return predicted.tolist()
 
 
 def train_run(
@@ -145,10 +126,7 @@ def train_run(
     data: dict[str, list[Example]],
     tokenizer,
     device: str,
-    teacher: torch.Tensor | None = None,
 ):  # type: ignore[no-untyped-def]
-    """One fine-tuning run; with ``teacher`` (class probabilities per training example)
-    the loss mixes the gold labels with the teacher's (distillation)."""
     seed_everything(seed)
     encoder = load_encoder(args.encoder)
     model = StanceClassifier(encoder, encoder.config.hidden_size).to(device)
@@ -166,17 +144,12 @@ def train_run(
     history = []
     for epoch in range(args.epochs):
         model.train()
-        for indices, tensors, labels in batches(
-            data["train"], args.batch, tokenizer, device, True, rng
-        ):
+        for _, tensors, labels in batches(data["train"], args.batch, tokenizer, device, True, rng):
             with torch.autocast(
                 device_type=device.split(":")[0], dtype=torch.bfloat16, enabled=device != "cpu"
             ):
                 logits = model(**tensors)
             loss = loss_fn(logits.float(), labels)
-            if teacher is not None:
-                soft = -(teacher[indices] * logits.float().log_softmax(-1)).sum(-1).mean()
-                loss = (1 - args.distill_weight) * loss + args.distill_weight * soft
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
@@ -211,15 +184,6 @@ def main() -> None:
     parser.add_argument(
         "--limit", type=int, default=0, help="train on the first N examples (smoke test)"
     )
-    parser.add_argument(
-        "--teachers",
-        default="",
-        help="comma-separated weight folders of trained stance models: distil their "
-        "mean prediction into each run",
-    )
-    parser.add_argument(
-        "--distill-weight", type=float, default=0.5, help="share of the teachers in the loss"
-    )
     args = parser.parse_args()
     device = "cuda" if torch.cuda.is_available() else "cpu"
     tokenizer = load_tokenizer(str(args.encoder / "tokenizer.json"))
@@ -234,18 +198,12 @@ def main() -> None:
         data = {name: examples[: args.limit] for name, examples in data.items()}
     print({name: len(examples) for name, examples in data.items()}, device, flush=True)
     started = time.time()
-    teachers = [Path(folder) for folder in args.teachers.split(",") if folder]
-    teacher = (
-        teacher_probabilities(teachers, args.encoder, data["train"], tokenizer, device)
-        if teachers
-        else None
-    )
     candidates: list[tuple[str, dict[str, torch.Tensor], dict[str, float]]] = []
     model = StanceClassifier(load_encoder(args.encoder), 384).to(device)
     for lr in [float(x) for x in args.lrs.split(",")]:
         states = []
         for seed in [int(x) for x in args.seeds.split(",")]:
-            state, history = train_run(args, lr, seed, data, tokenizer, device, teacher)
+            state, history = train_run(args, lr, seed, data, tokenizer, device)
             states.append(state)
             candidates.append((f"lr={lr} seed={seed}", state, history[-1]))
         soup = uniform_soup(states)
