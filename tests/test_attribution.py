@@ -57,6 +57,25 @@ def test_direct_quote_before_cue_and_pronoun_speaker(pipeline: Pipeline) -> None
     assert statement.act == "denial"
 
 
+def test_pronoun_refers_back_to_an_official_who_speaks_for_a_state(pipeline: Pipeline) -> None:
+    statements = _statements(
+        pipeline,
+        "The French Foreign Minister warned on Monday that the vote could be disrupted. "
+        '"We have seen this before," she said.',
+    )
+    statement = _one(statements, "seen this before")
+    assert statement.speaker and statement.speaker.text == "she"
+    assert statement.speaker.entity == "France"
+    # Only a person's role carries "she": a state's ministry is an "it".
+    ministry = _statements(
+        pipeline,
+        "The French Foreign Ministry issued a statement. "
+        '"We have seen this before," she said.',
+    )
+    speaker = _one(ministry, "seen this before").speaker
+    assert speaker is not None and speaker.entity is None
+
+
 def test_mixed_statement_has_a_quoted_fragment(pipeline: Pipeline) -> None:
     statement = _one(
         _statements(pipeline, 'Joe Biden said the attack was "a disgrace to the nation."'),

@@ -54,6 +54,9 @@ def test_best_word_tags_keep_spans_whole_and_words_undivided() -> None:
     continues = np.array([False, False, True, False])
     assert best_word_tags(probabilities, continues).tolist() == [OUTSIDE, BEGIN, INSIDE, OUTSIDE]
     assert best_word_tags(np.array([o, o]), continues[:2]).tolist() == [OUTSIDE, OUTSIDE]
+    # A rare name split in pieces: the model is sure only of its second piece ("ve ##x").
+    name = np.array([b, [0.63, 0.02, 0.35], [0.03, 0.0, 0.97], o])
+    assert best_word_tags(name, continues).tolist() == [BEGIN, INSIDE, INSIDE, OUTSIDE]
 
 
 def test_windows_cover_every_token_and_stitch_averages() -> None:

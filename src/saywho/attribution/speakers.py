@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from saywho.entities.resolve import STATE_VOICES, EntityIndex, Mention
+from saywho.entities.resolve import PERSON_VOICES, STATE_VOICES, EntityIndex, Mention
 from saywho.model import Entity, EntityType
 
 PRONOUN_TYPES: dict[str, frozenset[EntityType]] = {
@@ -57,7 +57,11 @@ def _antecedent(
     doc: Doc, entities: EntityIndex, i: int, types: frozenset[EntityType]
 ) -> str | None:
     sentence = doc[i].sent
-    earlier = [m for m in entities.before(doc[i].idx) if m.label in types]
+    earlier = [
+        m
+        for m in entities.before(doc[i].idx)
+        if m.label in types or ("PERSON" in types and _names_a_person_voice(doc, m))
+    ]
     # The current sentence, nearest first.
     for mention in earlier:
         if mention.start >= sentence.start_char:
@@ -71,6 +75,12 @@ def _antecedent(
             subjects = [m for m in fitting if _in_subject(doc, m)]
             return (subjects or fitting[::-1])[0].entity
     return None
+
+
+def _names_a_person_voice(doc: Doc, mention: Mention) -> bool:
+    """A state named on a person who speaks for it ("the British Foreign Secretary")."""
+    token = doc[mention.token_end - 1]
+    return token.dep_ in ("amod", "compound") and token.head.lower_ in PERSON_VOICES
 
 
 def _previous_sentences(doc: Doc, sentence: Span) -> list[Span]:

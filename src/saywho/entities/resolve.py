@@ -68,6 +68,25 @@ STATE_VOICES = frozenset(
         "cabinet",
     }
 )
+# The state voices that are one person: "he" can refer back to "the British
+# Foreign Secretary", who speaks for the United Kingdom.
+PERSON_VOICES = frozenset(
+    {
+        "official",
+        "diplomat",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "president",
+        "leader",
+        "envoy",
+        "ambassador",
+        "minister",
+        "secretary",
+        "premier",
+        "chancellor",
+    }
+)
 # Knowledge-base matches beat NER spans of the same length: they carry identity.
 _KB_PRIORITY, _NER_PRIORITY = 0, 1
 
