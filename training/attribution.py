@@ -34,6 +34,7 @@ from saywho.neural.token_windows import (
 from training.common import (
     RunRecord,
     load_encoder,
+    load_weights,
     save_chosen,
     seed_everything,
     uniform_soup,
@@ -146,7 +147,12 @@ def train_run(
 ):  # type: ignore[no-untyped-def]
     seed_everything(seed)
     encoder = load_encoder(args.encoder)
-    model = SpanTagger(encoder, encoder.config.hidden_size).to(device)
+    model = SpanTagger(encoder, encoder.config.hidden_size)
+    if args.init:  # continue training a tagger rather than start from the bare encoder
+        model.load_state_dict(
+            {k: v.float() for k, v in load_weights(args.init, "attribution").items()}
+        )
+    model = model.to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     steps = args.epochs * ((len(train) + args.batch - 1) // args.batch)
     schedule = warmup_linear_decay(optimizer, steps)
@@ -192,6 +198,9 @@ def main() -> None:
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--limit", type=int, default=0, help="articles per split (smoke test)")
+    parser.add_argument(
+        "--init", type=Path, help="weights folder of a trained tagger to continue training from"
+    )
     args = parser.parse_args()
     device = "cuda" if torch.cuda.is_available() else "cpu"
     tokenizer = load_plain_tokenizer(str(args.encoder / "tokenizer.json"))
