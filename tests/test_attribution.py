@@ -69,8 +69,7 @@ def test_pronoun_refers_back_to_an_official_who_speaks_for_a_state(pipeline: Pip
     # Only a person's role carries "she": a state's ministry is an "it".
     ministry = _statements(
         pipeline,
-        "The French Foreign Ministry issued a statement. "
-        '"We have seen this before," she said.',
+        'The French Foreign Ministry issued a statement. "We have seen this before," she said.',
     )
     speaker = _one(ministry, "seen this before").speaker
     assert speaker is not None and speaker.entity is None

@@ -8,7 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from saywho.attribution.minilm import MiniLMAttributor
+from saywho.attribution.minilm import (
+    MiniLMAttributor,
+    TaggedSpan,
+    _without_trailing_function_words,
+)
 from saywho.model import Article
 from saywho.neural.bio import (
     BEGIN,
@@ -111,6 +115,17 @@ def test_learned_attributor_finds_speaker_cue_and_content(pipeline: Pipeline) ->
     quote = next(s for c, s in by_content.items() if "Every ballot" in c)
     assert quote.kind == "direct"
     assert quote.speaker is not None and quote.speaker.entity == "Maria Okonkwo"
+
+
+def test_a_speaker_does_not_end_in_a_preposition() -> None:
+    # The tagger sometimes reads "Donald Trump about" as the source of
+    # '"...," said Donald Trump about Kamala Harris'.
+    text = '"It is a disgrace," said Donald Trump about Kamala Harris, and the press of Ohio.'
+    start = text.index("Donald")
+    about = TaggedSpan(start, text.index(" Kamala"), 0.9)
+    press = TaggedSpan(text.index("the press"), len(text) - 1, 0.9)
+    trimmed = _without_trailing_function_words(text, [about, press])
+    assert [text[s.start : s.end] for s in trimmed] == ["Donald Trump", "the press of Ohio"]
 
 
 def test_unknown_model_file_is_a_clear_error() -> None:

@@ -57,6 +57,10 @@ BATCH = 8
 # aside above which it is kept as content. The case is rare in PolNeAR (dev
 # scores move by at most 0.1 for any value from 0.2 to 0.5); the seed has one.
 RESUME_SUPPORT = 0.3
+_TRAILING_FUNCTION_WORDS = re.compile(
+    r"(?:\s+(?:about|of|to|in|on|at|for|with|from|by|and|or|the|a|an|that|as))+\s*$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ class MiniLMAttributor:
     def __call__(self, doc: Doc, entities: EntityIndex) -> list[Statement]:
         tagging = self.tag(text_of(doc))
         spans = tagging.spans
+        spans["source"] = _without_trailing_function_words(text_of(doc), spans["source"])
         spans["content"] = _without_edges_of(spans["content"], spans["source"])
         spans["cue"], asides = _split_asides(doc, spans["cue"])
         spans["content"] += _resumed_after(doc, asides, spans["content"], tagging)
@@ -216,6 +221,19 @@ def _resumed_after(
         if end > start and tagging.support("content", start, end) >= RESUME_SUPPORT:
             resumed.append(TaggedSpan(start, end, tagging.support("content", start, end)))
     return resumed
+
+
+def _without_trailing_function_words(text: str, sources: list[TaggedSpan]) -> list[TaggedSpan]:
+    """Sources cut before a trailing preposition or article: "said Donald Trump about
+    Kamala Harris" is Trump speaking; no one who speaks ends in "about" (PolNeAR dev
+    source F1 +0.2)."""
+    trimmed = []
+    for source in sources:
+        trailing = _TRAILING_FUNCTION_WORDS.search(text, source.start, source.end)
+        end = trailing.start() if trailing else source.end
+        if end > source.start:
+            trimmed.append(TaggedSpan(source.start, end, source.probability))
+    return trimmed
 
 
 def _without_edges_of(contents: list[TaggedSpan], sources: list[TaggedSpan]) -> list[TaggedSpan]:
