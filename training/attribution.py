@@ -149,9 +149,7 @@ def train_run(
     encoder = load_encoder(args.encoder)
     model = SpanTagger(encoder, encoder.config.hidden_size)
     if args.init:  # continue training a tagger rather than start from the bare encoder
-        model.load_state_dict(
-            {k: v.float() for k, v in load_weights(args.init, "attribution").items()}
-        )
+        model.load_state_dict(load_weights(args.init, "attribution"))
     model = model.to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     steps = args.epochs * ((len(train) + args.batch - 1) // args.batch)

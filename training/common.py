@@ -32,9 +32,10 @@ def load_encoder(encoder_dir: Path) -> BertModel:
     """MiniLM (a BERT) from a folder holding config.json and *.safetensors weights."""
     config = BertConfig.from_json_file(str(encoder_dir / "config.json"))
     model = BertModel(config, add_pooling_layer=False)
-    state = load_weights(encoder_dir)
     state = {
-        k.removeprefix("bert."): v.float() for k, v in state.items() if not k.startswith("pooler")
+        k.removeprefix("bert."): v
+        for k, v in load_weights(encoder_dir).items()
+        if not k.startswith("pooler")
     }
     missing, unexpected = model.load_state_dict(state, strict=False)
     # Older checkpoints store position_ids as a buffer; newer models rebuild it.
@@ -51,6 +52,8 @@ PART = "@part"  # a tensor too big for one file is saved as row blocks NAME@part
 
 
 def load_weights(folder: Path, stem: str = "") -> dict[str, torch.Tensor]:
+    """The tensors of a folder's ``{stem}*.safetensors`` files, parts joined, as fp32
+    (they travel as fp16; every user computes in fp32)."""
     pieces: dict[str, torch.Tensor] = {}
     for path in sorted(folder.glob(f"{stem}*.safetensors")):
         pieces.update(load_file(str(path)))
@@ -58,7 +61,7 @@ def load_weights(folder: Path, stem: str = "") -> dict[str, torch.Tensor]:
     parted = sorted((n for n in pieces if PART in n), key=lambda n: int(n.rsplit(PART, 1)[1]))
     for name in dict.fromkeys(n.rsplit(PART, 1)[0] for n in parted):
         state[name] = torch.cat([pieces[n] for n in parted if n.rsplit(PART, 1)[0] == name])
-    return state
+    return {name: tensor.float() for name, tensor in state.items()}
 
 
 def save_weights_in_chunks(state: dict[str, torch.Tensor], folder: Path, stem: str) -> list[Path]:

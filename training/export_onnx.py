@@ -40,8 +40,7 @@ def build(kind: str, encoder_dir: Path, weights_dir: Path) -> torch.nn.Module:
         model = StanceClassifier(encoder, config.hidden_size)
     else:
         model = SpanTagger(encoder, config.hidden_size)
-    state = {k: v.float() for k, v in load_weights(weights_dir, kind).items()}
-    model.load_state_dict(state, strict=False)
+    model.load_state_dict(load_weights(weights_dir, kind), strict=False)
     return model.eval()
 
 
