@@ -13,14 +13,13 @@ from typing import IO, Any
 from tqdm import tqdm
 
 from saywho import __version__
-from saywho.config import DEFAULT_SPACY_MODEL, PipelineConfig
+from saywho.config import DEFAULT_CONFIG, DEFAULT_SPACY_MODEL, PipelineConfig
 from saywho.ingest import FetchOptions, read_inputs
 from saywho.model import Article, ConfigError, Failure
 from saywho.output.jsonio import article_to_dict
 from saywho.output.report import render_report
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
-DEFAULTS = PipelineConfig()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,9 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_knowledge_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--attributor",
-        default=DEFAULTS.attributor,
+        default=DEFAULT_CONFIG.attributor,
         metavar="NAME",
-        help=f"registered attribution component (default: {DEFAULTS.attributor})",
+        help=f"registered attribution component (default: {DEFAULT_CONFIG.attributor})",
     )
     command.add_argument(
         "--kb",
@@ -412,10 +411,10 @@ def _add_model_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--stance-model",
-        default=DEFAULTS.stance_model,
+        default=DEFAULT_CONFIG.stance_model,
         metavar="NAME",
         help="registered stance model: minilm (learned) or lexicon (faster) "
-        f"(default: {DEFAULTS.stance_model})",
+        f"(default: {DEFAULT_CONFIG.stance_model})",
     )
 
 

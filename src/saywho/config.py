@@ -21,3 +21,6 @@ class PipelineConfig:
     raw: bool = False  # skip cleaning: offsets index the input text exactly
     knowledge_bases: tuple[Path, ...] = ()
     batch_size: int = 16
+
+
+DEFAULT_CONFIG = PipelineConfig()

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from saywho.attribution import create_attributor
 from saywho.batching import batched
 from saywho.clean import clean_document
-from saywho.config import PipelineConfig
+from saywho.config import DEFAULT_CONFIG, PipelineConfig
 from saywho.entities.kb import load_knowledge_base
 from saywho.entities.resolve import EntityResolver
 from saywho.language import detect_language
@@ -26,7 +26,6 @@ from saywho.stance import create_stance_model
 from saywho.stance.targets import attach_stances
 
 ENGLISH = "en"
-DEFAULT_CONFIG = PipelineConfig()
 
 
 class Pipeline:

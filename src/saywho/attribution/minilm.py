@@ -78,11 +78,8 @@ class Tagging:
 
     def support(self, role: str, start: int, end: int) -> float:
         """Mean probability that the word pieces in [start, end) are in a span of the role."""
-        starts = self.tokens.offsets[:, 0]
-        inside = (starts >= start) & (starts < end)
-        if not inside.any():
-            return 0.0
-        return float(1 - self.probabilities[inside, ROLES.index(role), OUTSIDE].mean())
+        in_span = 1 - self.probabilities[:, ROLES.index(role), OUTSIDE]
+        return _mean_between(in_span, self.tokens.offsets[:, 0], start, end)
 
 
 @ATTRIBUTORS.register("minilm")
@@ -151,11 +148,11 @@ def decode(
     text: str, tokens: TokenizedText, probabilities: np.ndarray
 ) -> dict[str, list[TaggedSpan]]:
     found: dict[str, list[TaggedSpan]] = {}
+    starts = tokens.offsets[:, 0]
     for index, role in enumerate(ROLES):
         role_probabilities = probabilities[:, index]
         tags = best_word_tags(role_probabilities, tokens.continues_word)
         chosen = role_probabilities.max(-1)
-        starts = tokens.offsets[:, 0]
         found[role] = [
             TaggedSpan(start, end, _mean_between(chosen, starts, start, end))
             for span_start, span_end in spans_from_tags(tags, tokens.offsets)
@@ -218,8 +215,9 @@ def _resumed_after(
         end = aside_span.sent.end_char
         while end > start and (text[end - 1].isspace() or text[end - 1] in ".;:"):
             end -= 1
-        if end > start and tagging.support("content", start, end) >= RESUME_SUPPORT:
-            resumed.append(TaggedSpan(start, end, tagging.support("content", start, end)))
+        support = tagging.support("content", start, end) if end > start else 0.0
+        if support >= RESUME_SUPPORT:
+            resumed.append(TaggedSpan(start, end, support))
     return resumed
 
 

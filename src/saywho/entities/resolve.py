@@ -37,39 +37,8 @@ LABEL_OF_ACTOR_TYPE: dict[ActorType, EntityType] = {
     "group": "NORP",
     "unknown": "ORG",
 }
-# Words that make a noun phrase speak for the state it names: "Russian officials",
-# "China's Foreign Ministry", "Chinese Foreign Ministry spokesperson Lin Wen".
-STATE_VOICES = frozenset(
-    {
-        "official",
-        "officials",
-        "government",
-        "authorities",
-        "diplomat",
-        "diplomats",
-        "ministry",
-        "embassy",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "president",
-        "leader",
-        "leadership",
-        "delegation",
-        "envoy",
-        "ambassador",
-        "minister",
-        "state",
-        "secretary",
-        "premier",
-        "chancellor",
-        "prime",
-        "kremlin",
-        "cabinet",
-    }
-)
-# The state voices that are one person: "he" can refer back to "the British
-# Foreign Secretary", who speaks for the United Kingdom.
+# The state voices below that are one person: "he" can refer back to "the
+# British Foreign Secretary", who speaks for the United Kingdom.
 PERSON_VOICES = frozenset(
     {
         "official",
@@ -85,6 +54,24 @@ PERSON_VOICES = frozenset(
         "secretary",
         "premier",
         "chancellor",
+    }
+)
+# Words that make a noun phrase speak for the state it names: "Russian officials",
+# "China's Foreign Ministry", "Chinese Foreign Ministry spokesperson Lin Wen".
+STATE_VOICES = PERSON_VOICES | frozenset(
+    {
+        "officials",
+        "government",
+        "authorities",
+        "diplomats",
+        "ministry",
+        "embassy",
+        "leadership",
+        "delegation",
+        "state",
+        "prime",
+        "kremlin",
+        "cabinet",
     }
 )
 # Knowledge-base matches beat NER spans of the same length: they carry identity.

@@ -66,11 +66,10 @@ def best_word_tags(probabilities: np.ndarray, continues_word: np.ndarray) -> np.
     outside = np.ones(len(firsts))
     np.minimum.at(outside, word_of_piece, probabilities[:, OUTSIDE])
     words = probabilities[firsts].astype(np.float64)
-    inside_share = (
-        words[:, [BEGIN, INSIDE]] / np.maximum(words[:, [BEGIN, INSIDE]].sum(1), 1e-9)[:, None]
-    )
+    spans = words[:, [BEGIN, INSIDE]]  # a copy: B and I as the first piece shares them
+    share = spans / np.maximum(spans.sum(1), 1e-9)[:, None]
     words[:, OUTSIDE] = outside
-    words[:, [BEGIN, INSIDE]] = inside_share * (1 - outside)[:, None]
+    words[:, [BEGIN, INSIDE]] = share * (1 - outside)[:, None]
     tags = _viterbi(np.log(words + 1e-9).tolist())[word_of_piece]
     return np.where(continues_word & (tags != OUTSIDE), INSIDE, tags)
 
