@@ -8,11 +8,13 @@ SAYWHO := $(VENV)/bin/saywho
 SHARED ?= ../shared
 
 .PHONY: demo test test-browser lint typecheck docs eval-attribution eval-stance eval-extraction \
+	eval-spread \
 	bench-ingest bench-serve train-attribution train-stance clean-venv
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
+	$(PIP) install -q --disable-pip-version-check --no-deps -r requirements-nodeps.txt
 	$(PIP) install -q --disable-pip-version-check --no-deps -e .
 	touch $@
 
@@ -43,6 +45,11 @@ docs: $(VENV)/.installed
 # full pipeline with stance) beside textacy.
 eval-attribution: $(VENV)/.bench-installed
 	$(PY) bench/polnear.py --shared $(SHARED) --split test
+
+# SemEval-2022 Task 8 test: how well `saywho spread`'s text vectors track human judgements of
+# whether two articles (mostly in two languages) tell the same story, beside TF-IDF.
+eval-spread: $(VENV)/.installed
+	$(PY) bench/semeval.py --shared $(SHARED)
 
 # ScrapingHub article extraction benchmark: saywho's HTML path beside plain trafilatura,
 # 4-gram F1 on both halves of the pages and all of them, pages/s.

@@ -13,7 +13,14 @@ from typing import IO, Any
 from tqdm import tqdm
 
 from saywho import __version__
-from saywho.config import DEFAULT_CONFIG, DEFAULT_SPACY_MODEL, PipelineConfig
+from saywho.config import (
+    DEFAULT_CASCADE_OPTIONS,
+    DEFAULT_CONFIG,
+    DEFAULT_ENCODER,
+    DEFAULT_LINK_OPTIONS,
+    DEFAULT_SPACY_MODEL,
+    PipelineConfig,
+)
 from saywho.ingest import FetchOptions, read_inputs
 from saywho.model import Article, ConfigError, Failure
 from saywho.output.jsonio import article_to_dict
@@ -354,6 +361,51 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     export.add_argument("--table", choices=EXPORT_TABLES, default="statements")
     export.add_argument("--out", type=Path, metavar="FILE", help="write here instead of stdout")
     export.set_defaults(run=store_commands.run_export)
+
+    spread = commands.add_parser(
+        "spread",
+        help="copies, translations and same-story links across outlets; cascades",
+        description="Link the stored articles that carry the same text (copy: word 5-shingles "
+        "in common), its translation, or the same story (text vectors alike), store the links "
+        "(table article_links), and list cascades: one text across outlets, earliest first. "
+        "A cascade is coordinated when --min-outlets outlets published it within --within-hours "
+        "of the first. Vectors are cached, so a second run encodes only new articles.",
+    )
+    query_options(spread)
+    spread.add_argument(
+        "--encoder",
+        default=DEFAULT_ENCODER,
+        metavar="NAME",
+        help=f"text encoder for translations and same-story links, or 'none' for copies only "
+        f"(default: {DEFAULT_ENCODER})",
+    )
+    # (option, default, metavar, meaning): the thresholds of saywho.config's spread settings.
+    thresholds: tuple[tuple[str, float, str, str], ...] = (
+        ("--copy-overlap", DEFAULT_LINK_OPTIONS.copy_overlap, "J",
+         "share of word 5-shingles in common for a copy"),
+        ("--translation-similarity", DEFAULT_LINK_OPTIONS.translation_similarity, "S",
+         "vector cosine for a translation (articles in two languages)"),
+        ("--story-similarity", DEFAULT_LINK_OPTIONS.story_similarity, "S",
+         "vector cosine for the same story"),
+        ("--window-days", DEFAULT_LINK_OPTIONS.window_days, "D",
+         "compare vectors of articles published at most D days apart"),
+        ("--min-outlets", DEFAULT_CASCADE_OPTIONS.min_outlets, "N",
+         "outlets within --within-hours that make a cascade coordinated"),
+        ("--within-hours", DEFAULT_CASCADE_OPTIONS.within_hours, "H",
+         "hours after a cascade's first article"),
+    )  # fmt: skip
+    for option, default, metavar, meaning in thresholds:
+        spread.add_argument(
+            option,
+            type=type(default),
+            default=default,
+            metavar=metavar,
+            help=f"{meaning} (default: {default:g})",
+        )
+    spread.add_argument(
+        "--coordinated", action="store_true", help="list only the coordinated cascades"
+    )
+    spread.set_defaults(run=store_commands.run_spread)
 
 
 def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

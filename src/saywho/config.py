@@ -24,3 +24,30 @@ class PipelineConfig:
 
 
 DEFAULT_CONFIG = PipelineConfig()
+
+
+# --- spread (saywho spread) ---------------------------------------------------------
+
+DEFAULT_ENCODER = "use-multilingual"
+
+
+@dataclass(frozen=True)
+class LinkOptions:
+    """When two articles are linked (see ``saywho.spread.links``)."""
+
+    copy_overlap: float = 0.5  # share of word 5-shingles in common
+    translation_similarity: float = 0.8  # vector cosine, two languages
+    story_similarity: float = 0.56  # vector cosine; tuned on SemEval-2022 Task 8 train
+    window_days: float = 7.0  # vectors are compared within this many days
+
+
+@dataclass(frozen=True)
+class CascadeOptions:
+    """When a cascade counts as coordinated (see ``saywho.spread.cascades``)."""
+
+    min_outlets: int = 3
+    within_hours: float = 24.0
+
+
+DEFAULT_LINK_OPTIONS = LinkOptions()
+DEFAULT_CASCADE_OPTIONS = CascadeOptions()

@@ -182,6 +182,50 @@ def run_overview(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_spread(args: argparse.Namespace) -> int:
+    from saywho.spread import CascadeOptions, LinkOptions, build_cascades, create_encoder
+    from saywho.store.spread import cascade_row, update_spread
+
+    if args.limit < 1 or args.offset < 0:
+        raise ConfigError("--limit must be at least 1 and --offset at least 0")
+    for name in ("copy_overlap", "translation_similarity", "story_similarity"):
+        if not 0 <= getattr(args, name) <= 1:
+            raise ConfigError(f"--{name.replace('_', '-')} must be between 0 and 1")
+    if args.window_days < 0 or args.within_hours < 0 or args.min_outlets < 1:
+        raise ConfigError("--window-days and --within-hours must be >= 0, --min-outlets >= 1")
+    link_options = LinkOptions(
+        copy_overlap=args.copy_overlap,
+        translation_similarity=args.translation_similarity,
+        story_similarity=args.story_similarity,
+        window_days=args.window_days,
+    )
+    encoder = None if args.encoder == "none" else create_encoder(args.encoder)
+    with (
+        Store.existing(args.db) as store,
+        tqdm(desc="encoding", unit="article", file=sys.stderr, disable=None) as bar,
+    ):
+
+        def advance(step: int, total: int) -> None:
+            if bar.total != total:
+                bar.reset(total)
+            bar.update(step)
+
+        articles, links, summary = update_spread(
+            store.connection(), encoder, link_options, progress=advance
+        )
+    cascades = build_cascades(articles, links, CascadeOptions(args.min_outlets, args.within_hours))
+    coordinated = sum(cascade.coordinated for cascade in cascades)
+    print(
+        f"saywho: {summary.describe()}; {len(cascades)} cascades, {coordinated} coordinated",
+        file=sys.stderr,
+    )
+    if args.coordinated:
+        cascades = [cascade for cascade in cascades if cascade.coordinated]
+    page = cascades[args.offset : args.offset + args.limit]
+    write_rows([cascade_row(cascade) for cascade in page], args.format, sys.stdout)
+    return EXIT_OK
+
+
 def run_export(args: argparse.Namespace) -> int:
     with Store.existing(args.db) as store:
         count = export_table(store.connection(), args.table, args.format, args.out or sys.stdout)

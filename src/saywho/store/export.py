@@ -13,7 +13,9 @@ from typing import IO, Any, Literal, get_args
 from saywho.model import ConfigError
 
 ExportFormat = Literal["jsonl", "csv", "parquet"]
-ExportTable = Literal["articles", "statements", "stances", "entities", "evidence", "outlets"]
+ExportTable = Literal[
+    "articles", "statements", "stances", "entities", "evidence", "outlets", "links"
+]
 EXPORT_TABLES: tuple[ExportTable, ...] = get_args(ExportTable)
 _BATCH_ROWS = 5000
 
@@ -137,6 +139,24 @@ _TABLES: dict[ExportTable, tuple[tuple[_Column, ...], str]] = {
             ),
         ),
         "outlets o ORDER BY o.id",
+    ),
+    # Written by `saywho spread`: empty until it has run.
+    "links": (
+        _columns(
+            ("first_id", "l.first_id", "int"),
+            ("second_id", "l.second_id", "int"),
+            ("kind", "l.kind", "str"),
+            ("overlap", "l.overlap", "float"),
+            ("similarity", "l.similarity", "float"),
+            ("first_published", "a.published", "str"),
+            ("second_published", "b.published", "str"),
+            ("first_outlet", "coalesce(oa.name, oa.domain)", "str"),
+            ("second_outlet", "coalesce(ob.name, ob.domain)", "str"),
+        ),
+        "article_links l JOIN articles a ON a.id = l.first_id "
+        "JOIN articles b ON b.id = l.second_id "
+        "LEFT JOIN outlets oa ON oa.id = a.outlet_id LEFT JOIN outlets ob ON ob.id = b.outlet_id "
+        "ORDER BY l.first_id, l.second_id",
     ),
 }
 

@@ -225,3 +225,19 @@ class StoreCounts:
     first_published: str | None
     last_published: str | None
     schema_version: int
+
+
+@dataclass(frozen=True)
+class CascadeRow:
+    """One text spreading across outlets (``saywho spread``), earliest article first."""
+
+    first_published: str | None
+    origin: str | None  # the outlet of the earliest article
+    outlets: int
+    articles: int
+    coordinated: bool
+    languages: list[str]
+    links: str  # counts by kind, "2 copy, 1 translation"
+    title: str  # the earliest article's first line
+    outlet_names: list[str]
+    article_ids: list[int]

@@ -240,8 +240,34 @@ _SCHEMA_3 = """
 CREATE INDEX IF NOT EXISTS statements_outlet ON statements(outlet_id);
 """
 
+# 4: spread. Text vectors are kept per article and encoder (with the content hash
+# they were computed from, so a changed article is encoded again); links are
+# rebuilt by each `saywho spread`.
+_SCHEMA_4 = """
+CREATE TABLE article_vectors (
+    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    encoder TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+CREATE TABLE article_links (
+    first_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    second_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    overlap REAL NOT NULL,
+    similarity REAL,
+    PRIMARY KEY (first_id, second_id)
+) WITHOUT ROWID;
+CREATE INDEX article_links_second ON article_links(second_id);
+"""
+
 # Append new migrations; never edit or reorder the ones a release has shipped.
-MIGRATIONS: Sequence[Migration] = (_script(_SCHEMA_1), _script(_SCHEMA_2), _script(_SCHEMA_3))
+MIGRATIONS: Sequence[Migration] = (
+    _script(_SCHEMA_1),
+    _script(_SCHEMA_2),
+    _script(_SCHEMA_3),
+    _script(_SCHEMA_4),
+)
 
 
 def schema_version(connection: sqlite3.Connection) -> int:

@@ -118,15 +118,8 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
-        # IMMEDIATE takes the write lock before the identity check, so two writers
-        # cannot both decide an article is new.
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self._db):
             yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     # --- writing -------------------------------------------------------------
 
@@ -465,6 +458,20 @@ class Store:
     def connection(self) -> sqlite3.Connection:
         """The underlying connection, for exports and benchmarks that stream whole tables."""
         return self._db
+
+
+@contextmanager
+def write_transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    """A transaction on an autocommit connection, rolled back on any error."""
+    # IMMEDIATE takes the write lock before the identity check, so two writers
+    # cannot both decide an article is new.
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
 
 
 def _now() -> str:

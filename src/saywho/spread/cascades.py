@@ -1,0 +1,89 @@
+"""Cascades: the same text moving between outlets, in the order it was published.
+
+Articles joined by ``copy`` or ``translation`` links (directly or through each
+other) form one cascade. ``same story`` links do not join cascades: independent
+coverage of one event is not spread. A cascade is *coordinated* when at least
+``min_outlets`` distinct outlets published it within ``within_hours`` of its
+first article: the timing that manual coordination leaves, and a lead to check,
+not a verdict (wire services do the same).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from saywho.config import DEFAULT_CASCADE_OPTIONS, CascadeOptions
+from saywho.spread.links import Link, SpreadArticle, published_moment
+
+SPREADING_KINDS = frozenset({"copy", "translation"})
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Cascade:
+    articles: tuple[SpreadArticle, ...]  # earliest first, undated last
+    links: tuple[Link, ...]
+    outlets: tuple[str, ...]  # in the order they first published it
+    languages: tuple[str, ...]
+    coordinated: bool
+
+    @property
+    def first(self) -> SpreadArticle:
+        return self.articles[0]
+
+
+def build_cascades(
+    articles: Sequence[SpreadArticle],
+    links: Sequence[Link],
+    options: CascadeOptions = DEFAULT_CASCADE_OPTIONS,
+) -> list[Cascade]:
+    """Cascades of two or more articles, the widest (most outlets) first."""
+    by_id = {article.id: article for article in articles}
+    parent = {article.id: article.id for article in articles}
+
+    def root(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    spreading = [link for link in links if link.kind in SPREADING_KINDS]
+    for link in spreading:
+        parent[root(link.first)] = root(link.second)
+    groups: dict[int, list[Link]] = {}
+    for link in spreading:
+        groups.setdefault(root(link.first), []).append(link)
+    cascades = []
+    for group in groups.values():
+        ids = {link.first for link in group} | {link.second for link in group}
+        cascades.append(_cascade([by_id[i] for i in sorted(ids)], group, options))
+    return sorted(
+        cascades, key=lambda c: (-len(c.outlets), -len(c.articles), c.first.published or "")
+    )
+
+
+def _cascade(group: list[SpreadArticle], links: list[Link], options: CascadeOptions) -> Cascade:
+    def order(article: SpreadArticle) -> tuple[bool, datetime, int]:
+        moment = published_moment(article.published)
+        return moment is None, moment or _EPOCH, article.id
+
+    ordered = tuple(sorted(group, key=order))
+    outlets = tuple(dict.fromkeys(a.outlet for a in ordered if a.outlet))
+    languages = tuple(sorted({a.language for a in ordered if a.language}))
+    return Cascade(ordered, tuple(links), outlets, languages, _coordinated(ordered, options))
+
+
+def _coordinated(ordered: tuple[SpreadArticle, ...], options: CascadeOptions) -> bool:
+    start = published_moment(ordered[0].published)
+    if start is None:
+        return False
+    early = {
+        a.outlet
+        for a in ordered
+        if a.outlet
+        and (moment := published_moment(a.published)) is not None
+        and (moment - start).total_seconds() <= options.within_hours * 3600
+    }
+    return len(early) >= options.min_outlets

@@ -1,0 +1,139 @@
+"""Pairs of articles that carry the same text or tell the same story.
+
+Three kinds of link, strongest first:
+
+- ``copy``: the same language and at least ``copy_overlap`` of their word
+  5-shingles in common (estimated by MinHash): one republished the other, or both
+  one wire text.
+- ``translation``: different languages and text vectors at least
+  ``translation_similarity`` alike.
+- ``same story``: text vectors at least ``story_similarity`` alike (the encoder
+  ranks pairs by how much of a story they share; the threshold is tuned on
+  SemEval-2022 Task 8, see docs/spread.md).
+
+Only articles published within ``window_days`` of each other are compared by
+vector (undated ones with all), so the cost grows with the news of a period,
+not with the square of the archive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+import numpy as np
+
+from saywho.config import DEFAULT_LINK_OPTIONS, LinkOptions
+from saywho.spread.shingles import MinHasher, candidate_pairs, estimated_overlap
+
+LinkKind = Literal["copy", "translation", "same story"]
+LINK_KINDS: tuple[LinkKind, ...] = ("copy", "translation", "same story")
+_BLOCK = 512
+
+
+@dataclass(frozen=True)
+class SpreadArticle:
+    id: int
+    text: str  # headline and body
+    language: str | None
+    outlet: str | None
+    published: str | None  # ISO 8601 date or date-time
+
+
+@dataclass(frozen=True)
+class Link:
+    first: int  # article ids, first < second
+    second: int
+    kind: LinkKind
+    overlap: float  # estimated share of word 5-shingles in common, 0 .. 1
+    similarity: float | None  # cosine of the text vectors; None without an encoder
+
+
+def find_links(
+    articles: Sequence[SpreadArticle],
+    vectors: np.ndarray | None,
+    options: LinkOptions = DEFAULT_LINK_OPTIONS,
+    signatures: np.ndarray | None = None,
+) -> list[Link]:
+    """Links between ``articles``; ``vectors`` (one unit row per article) or None for
+    copies only; ``signatures`` are MinHash signatures if the caller has them."""
+    if signatures is None:
+        signatures = MinHasher().signatures([article.text for article in articles])
+    overlaps = {
+        pair: estimated_overlap(signatures[pair[0]], signatures[pair[1]])
+        for pair in candidate_pairs(signatures)
+    }
+    similarities = _similar_pairs(articles, vectors, options) if vectors is not None else {}
+    links = []
+    for i, j in sorted(overlaps.keys() | similarities.keys()):
+        first, second = articles[i], articles[j]
+        overlap = overlaps.get((i, j), 0.0)
+        similarity = similarities.get((i, j))
+        if vectors is not None and similarity is None:
+            similarity = float(vectors[i] @ vectors[j])
+        kind = _kind(first, second, overlap, similarity, options)
+        if kind is not None:
+            low, high = sorted((first.id, second.id))
+            links.append(Link(low, high, kind, round(overlap, 3), _rounded(similarity)))
+    return links
+
+
+def _kind(
+    first: SpreadArticle,
+    second: SpreadArticle,
+    overlap: float,
+    similarity: float | None,
+    options: LinkOptions,
+) -> LinkKind | None:
+    same_language = first.language == second.language
+    if same_language and overlap >= options.copy_overlap:
+        return "copy"
+    if similarity is None:
+        return None
+    if not same_language and similarity >= options.translation_similarity:
+        return "translation"
+    if similarity >= options.story_similarity:
+        return "same story"
+    return None
+
+
+def _similar_pairs(
+    articles: Sequence[SpreadArticle], vectors: np.ndarray, options: LinkOptions
+) -> dict[tuple[int, int], float]:
+    """Index pairs (i < j) within the time window whose vectors reach the story threshold."""
+    days = np.array([_day(article.published) for article in articles], dtype=np.float64)
+    dated = ~np.isnan(days)
+    found: dict[tuple[int, int], float] = {}
+    for start in range(0, len(articles), _BLOCK):
+        rows = slice(start, min(start + _BLOCK, len(articles)))
+        scores = vectors[rows] @ vectors.T
+        near = np.abs(days[rows, None] - days[None, :]) <= options.window_days
+        near |= ~dated[rows, None] | ~dated[None, :]
+        row_index = np.arange(rows.start, rows.stop)[:, None]
+        keep = near & (scores >= options.story_similarity) & (np.arange(len(articles)) > row_index)
+        for i, j in zip(*np.nonzero(keep), strict=True):
+            found[(rows.start + int(i), int(j))] = float(scores[i, j])
+    return found
+
+
+def _day(published: str | None) -> float:
+    """Days since the epoch, or NaN when the date is missing or unreadable."""
+    moment = published_moment(published)
+    return float("nan") if moment is None else moment.timestamp() / 86400
+
+
+def published_moment(published: str | None) -> datetime | None:
+    """An ISO 8601 date or date-time as an aware datetime (UTC when no zone is given)."""
+    if not published:
+        return None
+    try:
+        moment = datetime.fromisoformat(published.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 3)

@@ -1,0 +1,138 @@
+"""``saywho spread`` over a database: the stored articles in, links back.
+
+Vectors are cached in ``article_vectors`` (per encoder and content hash), so a
+second run encodes only new or changed articles; ``article_links`` is replaced
+as a whole by each run, so it always reflects one set of thresholds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from saywho.config import DEFAULT_LINK_OPTIONS
+from saywho.spread import Cascade, LinkOptions, SpreadArticle, TextEncoder, find_links
+from saywho.spread.links import Link
+from saywho.store.rows import CascadeRow
+from saywho.store.store import write_transaction
+
+_ARTICLES = """
+SELECT a.id, coalesce(a.title || char(10), '') || a.text, a.language,
+       coalesce(o.name, o.domain), a.published, a.content_hash
+FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id ORDER BY a.id
+"""
+# Vectors are committed in chunks: an interrupted run keeps what it encoded.
+_SAVE_EVERY = 256
+# Called after each article encoded: (articles just encoded, articles to encode in all).
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class SpreadSummary:
+    articles: int = 0
+    encoded: int = 0  # vectors computed in this run (the rest came from the cache)
+    links: Counter[str] = field(default_factory=Counter)
+
+    def describe(self) -> str:
+        kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.links.items()))
+        return (
+            f"{self.articles} articles ({self.encoded} encoded now), "
+            f"{sum(self.links.values())} links" + (f": {kinds}" if kinds else "")
+        )
+
+
+def stored_articles(connection: sqlite3.Connection) -> tuple[list[SpreadArticle], list[str]]:
+    """Every stored article as a SpreadArticle, and its content hash."""
+    rows = connection.execute(_ARTICLES).fetchall()
+    articles = [SpreadArticle(row[0], row[1], row[2], row[3], row[4]) for row in rows]
+    return articles, [row[5] for row in rows]
+
+
+def article_vectors(
+    connection: sqlite3.Connection,
+    articles: Sequence[SpreadArticle],
+    hashes: Sequence[str],
+    encoder: TextEncoder,
+    progress: Progress = lambda step, total: None,
+) -> tuple[np.ndarray, int]:
+    """One vector per article, from the cache where its hash matches; and how many
+    were encoded now (and stored for next time)."""
+    cached = {
+        article_id: (digest, vector)
+        for article_id, digest, vector in connection.execute(
+            "SELECT article_id, content_hash, vector FROM article_vectors WHERE encoder = ?",
+            (encoder.name,),
+        )
+    }
+    rows: list[np.ndarray | None] = []
+    missing = []
+    for index, (article, digest) in enumerate(zip(articles, hashes, strict=True)):
+        hit = cached.get(article.id)
+        if hit is not None and hit[0] == digest:
+            rows.append(np.frombuffer(hit[1], dtype=np.float32))
+        else:
+            rows.append(None)
+            missing.append(index)
+    for start in range(0, len(missing), _SAVE_EVERY):
+        chunk = missing[start : start + _SAVE_EVERY]
+        encoded = []
+        for index in chunk:
+            rows[index] = vector = encoder.encode([articles[index].text])[0]
+            encoded.append((articles[index].id, encoder.name, hashes[index], vector.tobytes()))
+            progress(1, len(missing))
+        with write_transaction(connection):
+            connection.executemany(
+                "INSERT OR REPLACE INTO article_vectors "
+                "(article_id, encoder, content_hash, vector) VALUES (?, ?, ?, ?)",
+                encoded,
+            )
+    vectors = [row for row in rows if row is not None]
+    return np.vstack(vectors) if vectors else np.zeros((0, 0), np.float32), len(missing)
+
+
+def replace_links(connection: sqlite3.Connection, links: Sequence[Link]) -> None:
+    with write_transaction(connection):
+        connection.execute("DELETE FROM article_links")
+        connection.executemany(
+            "INSERT INTO article_links (first_id, second_id, kind, overlap, similarity) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(x.first, x.second, x.kind, x.overlap, x.similarity) for x in links],
+        )
+
+
+def update_spread(
+    connection: sqlite3.Connection,
+    encoder: TextEncoder | None,
+    options: LinkOptions = DEFAULT_LINK_OPTIONS,
+    progress: Progress = lambda step, total: None,
+) -> tuple[list[SpreadArticle], list[Link], SpreadSummary]:
+    """Find the links between all stored articles and store them."""
+    articles, hashes = stored_articles(connection)
+    summary = SpreadSummary(articles=len(articles))
+    vectors = None
+    if encoder is not None:
+        vectors, summary.encoded = article_vectors(connection, articles, hashes, encoder, progress)
+    links = find_links(articles, vectors, options)
+    replace_links(connection, links)
+    summary.links.update(link.kind for link in links)
+    return articles, links, summary
+
+
+def cascade_row(cascade: Cascade) -> CascadeRow:
+    kinds = Counter(link.kind for link in cascade.links)
+    return CascadeRow(
+        first_published=cascade.first.published,
+        origin=cascade.first.outlet,
+        outlets=len(cascade.outlets),
+        articles=len(cascade.articles),
+        coordinated=cascade.coordinated,
+        languages=list(cascade.languages),
+        links=", ".join(f"{count} {kind}" for kind, count in kinds.most_common()),
+        title=cascade.first.text.split("\n", 1)[0].strip(),
+        outlet_names=list(cascade.outlets),
+        article_ids=[article.id for article in cascade.articles],
+    )

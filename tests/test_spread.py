@@ -1,0 +1,231 @@
+"""Spread: copies, translations and same-story links, cascades and their timing.
+
+The corpus is tests/fixtures/spread/campaign-week.jsonl, written for these tests:
+one wire story (Northern Wire) republished by two outlets within hours, translated
+into German by a fourth, covered independently by a fifth the next day, and an
+unrelated local story.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from saywho.cli import main
+from saywho.config import CascadeOptions, LinkOptions
+from saywho.model import ConfigError
+from saywho.spread import SpreadArticle, build_cascades, create_encoder, find_links
+from saywho.spread.shingles import (
+    MinHasher,
+    candidate_pairs,
+    estimated_overlap,
+    shingle_hashes,
+)
+
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "spread" / "campaign-week.jsonl"
+WIRE, HERALD, POST, RUNDSCHAU, CIVIC, HARBOUR = range(1, 7)
+
+
+def corpus() -> list[SpreadArticle]:
+    records = [json.loads(line) for line in CORPUS.read_text("utf-8").splitlines()]
+    return [
+        SpreadArticle(
+            number,
+            f"{record['title']}\n{record['text']}",
+            "de" if record["outlet"] == "Rundschau" else "en",
+            record["outlet"],
+            record["published"],
+        )
+        for number, record in enumerate(records, start=1)
+    ]
+
+
+@pytest.fixture(scope="module")
+def vectors() -> np.ndarray:
+    return create_encoder("use-multilingual").encode([article.text for article in corpus()])
+
+
+def kinds(links: list) -> dict[tuple[int, int], str]:  # type: ignore[type-arg]
+    return {(link.first, link.second): link.kind for link in links}
+
+
+def test_minhash_estimates_the_share_of_shingles_in_common() -> None:
+    generator = random.Random(3)
+    words = [f"w{generator.randrange(5000)}" for _ in range(600)]
+    hasher = MinHasher()
+    for kept in (600, 450, 300, 150):
+        first, second = " ".join(words), " ".join(words[:kept] + words[kept:][::-1])
+        a, b = set(shingle_hashes(first).tolist()), set(shingle_hashes(second).tolist())
+        exact = len(a & b) / len(a | b)
+        estimate = estimated_overlap(
+            hasher.signature(shingle_hashes(first)), hasher.signature(shingle_hashes(second))
+        )
+        assert abs(estimate - exact) < 0.12, (kept, exact, estimate)
+    assert (
+        shingle_hashes("Same words, other CASE!").tolist()
+        == shingle_hashes("same words other case").tolist()
+    )
+    assert (
+        estimated_overlap(
+            hasher.signature(shingle_hashes("")), hasher.signature(shingle_hashes(""))
+        )
+        == 0.0
+    )
+
+
+def test_banding_proposes_copies_and_not_unrelated_texts() -> None:
+    articles = corpus()
+    signatures = MinHasher().signatures([article.text for article in articles])
+    pairs = candidate_pairs(signatures)
+    copies = {(WIRE - 1, HERALD - 1), (WIRE - 1, POST - 1), (HERALD - 1, POST - 1)}
+    assert copies <= pairs
+    assert not any(HARBOUR - 1 in pair for pair in pairs)
+
+
+def test_links_tell_copies_translations_and_the_same_story_apart(vectors: np.ndarray) -> None:
+    links = kinds(find_links(corpus(), vectors))
+    assert links[(WIRE, HERALD)] == links[(WIRE, POST)] == links[(HERALD, POST)] == "copy"
+    assert links[(WIRE, RUNDSCHAU)] == links[(POST, RUNDSCHAU)] == "translation"
+    assert links[(WIRE, CIVIC)] == "same story"
+    assert not [pair for pair in links if HARBOUR in pair]
+
+
+def test_without_an_encoder_only_copies_are_found() -> None:
+    links = kinds(find_links(corpus(), None))
+    assert set(links.values()) == {"copy"} and len(links) == 3
+
+
+def test_vectors_are_compared_only_within_the_time_window(vectors: np.ndarray) -> None:
+    articles = corpus()
+    moved = [
+        SpreadArticle(a.id, a.text, a.language, a.outlet, "2026-04-20") if a.id == CIVIC else a
+        for a in articles
+    ]
+    links = kinds(find_links(moved, vectors, LinkOptions(window_days=7)))
+    assert not [pair for pair in links if CIVIC in pair]
+    undated = [SpreadArticle(a.id, a.text, a.language, a.outlet, None) for a in articles]
+    assert kinds(find_links(undated, vectors))[(WIRE, CIVIC)] == "same story"
+
+
+def test_a_cascade_lists_the_text_in_publication_order(vectors: np.ndarray) -> None:
+    articles = corpus()
+    links = find_links(articles, vectors)
+    (cascade,) = build_cascades(articles, links)
+    assert [a.id for a in cascade.articles] == [WIRE, HERALD, POST, RUNDSCHAU]
+    assert cascade.outlets == ("Northern Wire", "Daily Herald", "Morning Post", "Rundschau")
+    assert cascade.languages == ("de", "en")
+    assert cascade.coordinated  # four outlets within four hours
+    assert not build_cascades(articles, links, CascadeOptions(min_outlets=5))[0].coordinated
+    assert not build_cascades(articles, links, CascadeOptions(within_hours=2))[0].coordinated
+    undated = [SpreadArticle(a.id, a.text, a.language, a.outlet, None) for a in articles]
+    assert not build_cascades(undated, links)[0].coordinated
+
+
+def test_an_unknown_encoder_is_a_clear_error() -> None:
+    with pytest.raises(ConfigError, match="unknown text encoder 'nope'"):
+        create_encoder("nope")
+
+
+def test_bad_spread_settings_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "spread.db"
+    assert main(["spread", "--db", str(db)]) == 2
+    assert "no such database" in capsys.readouterr().err
+    assert main(["ingest", str(CORPUS), "--db", str(db)]) == 0
+    assert main(["spread", "--db", str(db), "--story-similarity", "1.5"]) == 2
+    assert "--story-similarity must be between 0 and 1" in capsys.readouterr().err
+    assert main(["spread", "--db", str(db), "--min-outlets", "0"]) == 2
+    assert main(["spread", "--db", str(db), "--encoder", "nope"]) == 2
+    assert "unknown text encoder 'nope'" in capsys.readouterr().err
+
+
+def test_spread_command_stores_links_and_encodes_each_article_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "spread.db"
+    assert main(["ingest", str(CORPUS), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["spread", "--db", str(db), "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    (row,) = json.loads(out)
+    assert row["origin"] == "Northern Wire" and row["coordinated"] is True
+    assert row["outlet_names"][-1] == "Rundschau" and row["languages"] == ["de", "en"]
+    assert "6 articles (6 encoded now)" in err and "1 cascades, 1 coordinated" in err
+    with sqlite3.connect(db) as connection:
+        stored = dict(
+            connection.execute("SELECT kind, COUNT(*) FROM article_links GROUP BY kind").fetchall()
+        )
+    assert stored["copy"] == 3 and stored["translation"] == 3
+    assert main(["spread", "--db", str(db), "--encoder", "none", "--coordinated"]) == 0
+    out, err = capsys.readouterr()
+    assert "6 articles (0 encoded now), 3 links: 3 copy" in err and "Northern Wire" in out
+    links_file = tmp_path / "links.jsonl"
+    assert (
+        main(
+            [
+                "export",
+                "--db",
+                str(db),
+                "--table",
+                "links",
+                "--out",
+                str(links_file),
+                "--format",
+                "jsonl",
+            ]
+        )
+        == 0
+    )
+    exported = [json.loads(line) for line in links_file.read_text("utf-8").splitlines()]
+    assert {(x["first_outlet"], x["second_outlet"], x["kind"]) for x in exported} == {
+        ("Northern Wire", "Daily Herald", "copy"),
+        ("Northern Wire", "Morning Post", "copy"),
+        ("Daily Herald", "Morning Post", "copy"),
+    }
+
+
+def test_spread_reencodes_a_changed_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "spread.db"
+    lines = CORPUS.read_text("utf-8").splitlines()
+    first = tmp_path / "first.jsonl"
+    first.write_text("\n".join(lines) + "\n", "utf-8")
+    assert main(["ingest", str(first), "--db", str(db)]) == 0
+    assert main(["spread", "--db", str(db), "--format", "csv"]) == 0
+    record = json.loads(lines[-1])
+    record["text"] += " The harbour master welcomed the decision."
+    first.write_text("\n".join([*lines[:-1], json.dumps(record)]) + "\n", "utf-8")
+    assert main(["ingest", str(first), "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["spread", "--db", str(db), "--format", "csv"]) == 0
+    assert "6 articles (1 encoded now)" in capsys.readouterr().err
+
+
+@pytest.mark.shared
+def test_story_similarity_on_semeval_pairs_beats_word_overlap(shared_dir: Path) -> None:
+    """The first 200 test pairs of SemEval-2022 Task 8 (real, mostly cross-lingual):
+    the encoder's cosine tracks the human Overall score, and better than TF-IDF."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from bench.semeval import (
+        document_frequencies,
+        encoder_scores,
+        pearson,
+        read_pairs,
+        tfidf_scores,
+    )
+
+    folder = shared_dir / "data" / "semeval2022-task8"
+    pairs = read_pairs(folder / "testing_set.csv")[:200]
+    cosine, _ = encoder_scores(pairs, "use-multilingual")
+    frequency, documents = document_frequencies(read_pairs(folder / "training_set.csv"))
+    assert pearson(cosine, pairs) > 0.6
+    assert pearson(cosine, pairs) > pearson(tfidf_scores(pairs, frequency, documents), pairs) + 0.1
