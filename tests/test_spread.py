@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 import random
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
 from saywho.cli import main
 from saywho.config import CascadeOptions, LinkOptions
@@ -26,6 +28,7 @@ from saywho.spread.shingles import (
     estimated_overlap,
     shingle_hashes,
 )
+from saywho.web import create_app
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "spread" / "campaign-week.jsonl"
 WIRE, HERALD, POST, RUNDSCHAU, CIVIC, HARBOUR = range(1, 7)
@@ -229,3 +232,89 @@ def test_story_similarity_on_semeval_pairs_beats_word_overlap(shared_dir: Path) 
     frequency, documents = document_frequencies(read_pairs(folder / "training_set.csv"))
     assert pearson(cosine, pairs) > 0.6
     assert pearson(cosine, pairs) > pearson(tfidf_scores(pairs, frequency, documents), pairs) + 0.1
+
+
+# --- the dashboard and API -------------------------------------------------------------
+
+HOSTILE_TITLE = "<script>alert('spread')</script> Harbour & <b>bold</b>"
+
+
+@pytest.fixture(scope="module")
+def spread_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The corpus plus a hostile-titled copy of the harbour story, linked by `saywho spread`."""
+    folder = tmp_path_factory.mktemp("spread-web")
+    lines = CORPUS.read_text("utf-8").splitlines()
+    copy = json.loads(lines[-1]) | {
+        "url": "https://copycat.example/harbour",
+        "outlet": "Copycat <i>Daily</i>",
+        "published": "2026-03-03T09:30:00Z",  # before the original: the cascade's origin
+        "title": HOSTILE_TITLE,
+    }
+    records = folder / "records.jsonl"
+    records.write_text("\n".join([*lines, json.dumps(copy)]) + "\n", "utf-8")
+    db = folder / "spread.db"
+    assert main(["ingest", str(records), "--db", str(db)]) == 0
+    assert main(["spread", "--db", str(db), "--format", "csv"]) == 0
+    return db
+
+
+@pytest.fixture(scope="module")
+def web(spread_db: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(spread_db), base_url="http://127.0.0.1") as client:
+        yield client
+
+
+def test_spread_page_lists_cascades_with_their_articles(web: TestClient) -> None:
+    from test_web import assert_no_raw_tags, assert_safe_markup
+
+    response = web.get("/spread")
+    assert response.status_code == 200
+    page = assert_safe_markup(response.text)
+    assert_no_raw_tags(response.text)
+    text = page.all_text()
+    assert "2 cascades, 1 coordinated." in text
+    assert "Veloria denies election interference in Marland" in text
+    assert HOSTILE_TITLE in text and "Copycat <i>Daily</i>" in text  # as text, not markup
+    links = [attributes["href"] for tag, attributes in page.elements if tag == "a"]
+    assert "/articles/4" in links  # the German translation, in its cascade
+    coordinated = assert_safe_markup(web.get("/spread?coordinated=true").text).all_text()
+    assert "Veloria denies" in coordinated and HOSTILE_TITLE not in coordinated
+    assert "Veloria denies" not in web.get("/spread?min_outlets=5&coordinated=true").text
+    assert web.get("/spread?min_outlets=0").status_code == 400
+
+
+def test_api_cascades_are_the_clis_rows(
+    web: TestClient, spread_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert main(["spread", "--db", str(spread_db), "--format", "json"]) == 0
+    cli_rows = json.loads(capsys.readouterr().out)
+    api = web.get("/api/cascades").json()
+    assert [row["article_ids"] for row in api["items"]] == [row["article_ids"] for row in cli_rows]
+    assert api["items"][0]["coordinated"] and api["items"][0]["origin"] == "Northern Wire"
+    links = web.get(f"/api/articles/{WIRE}/links").json()
+    assert [(x["id"], x["kind"]) for x in links][:3] == [
+        (HERALD, "copy"),
+        (POST, "copy"),
+        (RUNDSCHAU, "translation"),
+    ]
+    assert (CIVIC, "same story") in [(x["id"], x["kind"]) for x in links]
+
+
+def test_article_page_shows_where_else_it_appeared(web: TestClient) -> None:
+    from test_web import assert_safe_markup
+
+    page = assert_safe_markup(web.get(f"/articles/{RUNDSCHAU}").text)
+    text = page.all_text()
+    assert "Elsewhere 4" in " ".join(text.split())
+    assert "translation" in text and "Northern Wire" in text
+    unrelated = assert_safe_markup(web.get(f"/articles/{HARBOUR}").text).all_text()
+    assert HOSTILE_TITLE in unrelated and "copy" in unrelated
+
+
+def test_spread_page_says_how_to_link_a_fresh_database(tmp_path: Path) -> None:
+    db = tmp_path / "fresh.db"
+    assert main(["ingest", str(CORPUS), "--db", str(db)]) == 0
+    with TestClient(create_app(db), base_url="http://127.0.0.1") as client:
+        assert "No links stored yet" in client.get("/spread").text
+        assert client.get("/api/cascades").json()["items"] == []

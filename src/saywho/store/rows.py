@@ -241,3 +241,17 @@ class CascadeRow:
     title: str  # the earliest article's first line
     outlet_names: list[str]
     article_ids: list[int]
+
+
+@dataclass(frozen=True)
+class LinkedArticle:
+    """An article linked to another by ``saywho spread``, as seen from that other one."""
+
+    id: int
+    kind: str  # copy, translation, same story
+    overlap: float
+    similarity: float | None
+    title: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None

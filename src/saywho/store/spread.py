@@ -14,10 +14,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from saywho.config import DEFAULT_LINK_OPTIONS
-from saywho.spread import Cascade, LinkOptions, SpreadArticle, TextEncoder, find_links
+from saywho.config import DEFAULT_CASCADE_OPTIONS, DEFAULT_LINK_OPTIONS, CascadeOptions
+from saywho.spread import (
+    Cascade,
+    LinkOptions,
+    SpreadArticle,
+    TextEncoder,
+    build_cascades,
+    find_links,
+)
 from saywho.spread.links import Link
-from saywho.store.rows import CascadeRow
+from saywho.store.rows import CascadeRow, LinkedArticle
 from saywho.store.store import write_transaction
 
 _ARTICLES = """
@@ -25,6 +32,25 @@ SELECT a.id, coalesce(a.title || char(10), '') || a.text, a.language,
        coalesce(o.name, o.domain), a.published, a.content_hash
 FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id ORDER BY a.id
 """
+# The articles in stored links, with their title (or first words) as text: enough to
+# list cascades without reading every body.
+_LINKED_ARTICLES = """
+SELECT a.id, coalesce(a.title, substr(a.text, 1, 200)), a.language,
+       coalesce(o.name, o.domain), a.published
+FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id
+WHERE a.id IN (SELECT first_id FROM article_links UNION SELECT second_id FROM article_links)
+"""
+_LINKS_OF_ARTICLE = """
+SELECT b.id, l.kind, l.overlap, l.similarity, b.title, coalesce(o.name, o.domain),
+       b.published, b.language
+FROM article_links l
+JOIN articles b ON b.id = CASE WHEN l.first_id = ? THEN l.second_id ELSE l.first_id END
+LEFT JOIN outlets o ON o.id = b.outlet_id
+WHERE l.first_id = ? OR l.second_id = ?
+ORDER BY CASE l.kind WHEN 'copy' THEN 0 WHEN 'translation' THEN 1 ELSE 2 END,
+         b.published IS NULL, b.published, b.id
+"""
+
 # Vectors are committed in chunks: an interrupted run keeps what it encoded.
 _SAVE_EVERY = 256
 # Called after each article encoded: (articles just encoded, articles to encode in all).
@@ -136,3 +162,24 @@ def cascade_row(cascade: Cascade) -> CascadeRow:
         outlet_names=list(cascade.outlets),
         article_ids=[article.id for article in cascade.articles],
     )
+
+
+def stored_cascades(
+    connection: sqlite3.Connection, options: CascadeOptions = DEFAULT_CASCADE_OPTIONS
+) -> list[Cascade]:
+    """The cascades of the links the last ``saywho spread`` stored."""
+    links = [
+        Link(*row)
+        for row in connection.execute(
+            "SELECT first_id, second_id, kind, overlap, similarity FROM article_links "
+            "WHERE kind IN ('copy', 'translation')"
+        )
+    ]
+    articles = [SpreadArticle(*row) for row in connection.execute(_LINKED_ARTICLES)]
+    return build_cascades(articles, links, options)
+
+
+def linked_articles(connection: sqlite3.Connection, article_id: int) -> list[LinkedArticle]:
+    """The articles linked to one, copies first, then translations, then the same story."""
+    rows = connection.execute(_LINKS_OF_ARTICLE, (article_id, article_id, article_id))
+    return [LinkedArticle(*row) for row in rows]

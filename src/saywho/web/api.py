@@ -14,11 +14,14 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel
 
+from saywho.config import CascadeOptions
 from saywho.store.rows import (
     ArticleRecord,
+    CascadeRow,
     EntityRow,
     LedgerEntry,
     LedgerFilter,
+    LinkedArticle,
     OutletRow,
     SearchFilter,
     SearchHit,
@@ -28,6 +31,7 @@ from saywho.store.rows import (
     StoreCounts,
     TimeAndPlace,
 )
+from saywho.store.spread import cascade_row, linked_articles, stored_cascades
 from saywho.web import queries
 from saywho.web.params import (
     MAX_SEARCH,
@@ -36,6 +40,7 @@ from saywho.web.params import (
     Paging,
     Text,
     article_filter,
+    cascade_options,
     ledger_filter,
     paging,
     search_filter,
@@ -82,6 +87,32 @@ def article(request: Request, article_id: int) -> ArticleRecord:
     if record is None:
         raise HTTPException(404, f"no article {article_id}")
     return record
+
+
+@router.get(
+    "/articles/{article_id}/links",
+    summary="The articles linked to one by saywho spread: copies, translations, same story",
+)
+def article_links(request: Request, article_id: int) -> list[LinkedArticle]:
+    return linked_articles(store_of(request).connection(), article_id)
+
+
+@router.get(
+    "/cascades",
+    summary="Copies and translations of one text across outlets (saywho spread), widest first",
+    description="Built from the links the last `saywho spread` stored; empty before it ran.",
+)
+def cascades(
+    request: Request,
+    options: Annotated[CascadeOptions, Depends(cascade_options)],
+    page: Pages,
+    coordinated: bool = False,
+) -> Page[CascadeRow]:
+    found = stored_cascades(store_of(request).connection(), options)
+    if coordinated:
+        found = [cascade for cascade in found if cascade.coordinated]
+    rows = [cascade_row(c) for c in found[page.offset : page.offset + page.limit]]
+    return Page(items=rows, limit=page.limit, offset=page.offset)
 
 
 @router.get("/statements", summary="Attributed statements, newest first (saywho statements)")

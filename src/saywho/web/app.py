@@ -20,7 +20,7 @@ from saywho import __version__
 from saywho.pipeline import Pipeline
 from saywho.store.queries import QueryError
 from saywho.web import analyze, api
-from saywho.web.pages import articles, entities, ledger, overview, search
+from saywho.web.pages import articles, entities, ledger, overview, search, spread
 from saywho.web.security import BodyLimit, SecurityHeaders, WriteGuard
 from saywho.web.stores import StoreProvider
 from saywho.web.templating import render
@@ -42,6 +42,7 @@ ROUTERS = (
     articles.router,
     entities.router,
     search.router,
+    spread.router,
     api.router,
     analyze.router,
 )

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from fastapi import Query
 from pydantic import BeforeValidator, Field
 
+from saywho.config import DEFAULT_CASCADE_OPTIONS, CascadeOptions
 from saywho.store.rows import LedgerFilter, SearchFilter, StatementFilter, TimeAndPlace
 
 MAX_LIMIT = 1000
@@ -132,3 +133,14 @@ def article_filter(
     since: Date = None, until: Date = None, outlet: Text = None, label: Text = None
 ) -> TimeAndPlace:
     return TimeAndPlace(since=since, until=until, outlet=outlet, label=label)
+
+
+def cascade_options(
+    min_outlets: Annotated[
+        int, Query(ge=1, le=10_000, description="outlets that make a cascade coordinated")
+    ] = DEFAULT_CASCADE_OPTIONS.min_outlets,
+    within_hours: Annotated[
+        float, Query(ge=0, le=100_000, description="hours after a cascade's first article")
+    ] = DEFAULT_CASCADE_OPTIONS.within_hours,
+) -> CascadeOptions:
+    return CascadeOptions(min_outlets=min_outlets, within_hours=within_hours)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from saywho.store.rows import TimeAndPlace
+from saywho.store.spread import linked_articles
 from saywho.web.highlight import LAYERS, Mark, segments, statement_marks
 from saywho.web.params import Paging, article_filter, paging
 from saywho.web.queries import articles as list_articles
@@ -67,4 +68,5 @@ def article(request: Request, article_id: int) -> HTMLResponse:
         segments=segments(record.text, marks),
         layers=LAYERS,
         anchor=statement_anchor,
+        linked=linked_articles(store.connection(), article_id),
     )
