@@ -67,7 +67,7 @@ _TRAILING_FUNCTION_WORDS = re.compile(
 class TaggedSpan:
     start: int
     end: int
-    probability: float  # mean probability of the chosen tags over the span's tokens
+    probability: float  # mean probability that its word pieces are in a span of the role
 
 
 @dataclass(frozen=True)
@@ -152,9 +152,11 @@ def decode(
     for index, role in enumerate(ROLES):
         role_probabilities = probabilities[:, index]
         tags = best_word_tags(role_probabilities, tokens.continues_word)
-        chosen = role_probabilities.max(-1)
+        # Not each piece's likeliest tag: after Viterbi a word can be in a span while
+        # leaning to O, and its O probability would then count as confidence.
+        in_span = 1 - role_probabilities[:, OUTSIDE]
         found[role] = [
-            TaggedSpan(start, end, _mean_between(chosen, starts, start, end))
+            TaggedSpan(start, end, _mean_between(in_span, starts, start, end))
             for span_start, span_end in spans_from_tags(tags, tokens.offsets)
             for start, end in _lines(text, span_start, span_end)
         ]
