@@ -8,7 +8,7 @@ SAYWHO := $(VENV)/bin/saywho
 SHARED ?= ../shared
 
 .PHONY: demo test test-browser lint typecheck docs eval-attribution eval-stance eval-extraction \
-	eval-spread \
+	eval-spread bench-spread \
 	bench-ingest bench-serve train-attribution train-stance clean-venv
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt pyproject.toml
@@ -50,6 +50,10 @@ eval-attribution: $(VENV)/.bench-installed
 # whether two articles (mostly in two languages) tell the same story, beside TF-IDF.
 eval-spread: $(VENV)/.installed
 	$(PY) bench/semeval.py --shared $(SHARED)
+
+# Linking 10k-100k synthetic articles (the window and MinHash banding) beside all-pairs cosine.
+bench-spread: $(VENV)/.installed
+	$(PY) bench/spread_scale.py
 
 # ScrapingHub article extraction benchmark: saywho's HTML path beside plain trafilatura,
 # 4-gram F1 on both halves of the pages and all of them, pages/s.

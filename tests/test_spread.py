@@ -318,3 +318,33 @@ def test_spread_page_says_how_to_link_a_fresh_database(tmp_path: Path) -> None:
     with TestClient(create_app(db), base_url="http://127.0.0.1") as client:
         assert "No links stored yet" in client.get("/spread").text
         assert client.get("/api/cascades").json()["items"] == []
+
+
+def test_windowed_comparison_finds_exactly_the_brute_force_pairs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import saywho.spread.links as links_module
+
+    monkeypatch.setattr(links_module, "_BLOCK", 7)  # many blocks, pairs across their edges
+    generator = np.random.default_rng(5)
+    count = 60
+    base = generator.standard_normal(8)
+    vectors = (base + 0.9 * generator.standard_normal((count, 8))).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    days = generator.integers(1, 28, count)
+    articles = [
+        SpreadArticle(
+            i, f"text {i}", "en", f"o{i}", None if i % 9 == 0 else f"2026-02-{days[i]:02d}"
+        )
+        for i in range(count)
+    ]
+    options = LinkOptions(story_similarity=0.5, window_days=4)
+    found = links_module._similar_pairs(articles, vectors, options)
+    expected = {
+        (i, j)
+        for i in range(count)
+        for j in range(i + 1, count)
+        if float(vectors[i] @ vectors[j]) >= 0.5
+        and (i % 9 == 0 or j % 9 == 0 or abs(int(days[i]) - int(days[j])) <= 4)
+    }
+    assert expected and set(found) == expected

@@ -18,7 +18,7 @@ not with the square of the archive.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
@@ -102,20 +102,49 @@ def _kind(
 def _similar_pairs(
     articles: Sequence[SpreadArticle], vectors: np.ndarray, options: LinkOptions
 ) -> dict[tuple[int, int], float]:
-    """Index pairs (i < j) within the time window whose vectors reach the story threshold."""
+    """Index pairs (i < j) within the time window whose vectors reach the story threshold.
+
+    Dated articles are taken in date order, a block at a time, against the articles
+    dated within the window of the block: the work grows with the news of a window,
+    not with the square of the archive. Undated articles are compared with all.
+    """
     days = np.array([_day(article.published) for article in articles], dtype=np.float64)
-    dated = ~np.isnan(days)
+    dated = np.flatnonzero(~np.isnan(days))
+    # Dated articles by date, then the undated: a window is then a slice, not a copy.
+    order = np.concatenate(
+        [dated[np.argsort(days[dated], kind="stable")], np.flatnonzero(np.isnan(days))]
+    )
+    ordered = np.ascontiguousarray(vectors[order])
+    ordered_days = days[order[: len(dated)]]
     found: dict[tuple[int, int], float] = {}
-    for start in range(0, len(articles), _BLOCK):
-        rows = slice(start, min(start + _BLOCK, len(articles)))
-        scores = vectors[rows] @ vectors.T
-        near = np.abs(days[rows, None] - days[None, :]) <= options.window_days
-        near |= ~dated[rows, None] | ~dated[None, :]
-        row_index = np.arange(rows.start, rows.stop)[:, None]
-        keep = near & (scores >= options.story_similarity) & (np.arange(len(articles)) > row_index)
-        for i, j in zip(*np.nonzero(keep), strict=True):
-            found[(rows.start + int(i), int(j))] = float(scores[i, j])
+    threshold, window = options.story_similarity, options.window_days
+    for start in range(0, len(dated), _BLOCK):
+        stop = min(start + _BLOCK, len(dated))
+        # Later articles only: a pair with an earlier one came up in that one's block.
+        high = np.searchsorted(ordered_days, ordered_days[stop - 1] + window, side="right")
+        for first, second, score in _alike(
+            ordered, order, slice(start, stop), slice(start, high), threshold
+        ):
+            if abs(days[first] - days[second]) <= window:
+                found[(first, second)] = score
+    for start in range(len(dated), len(order), _BLOCK):
+        rows = slice(start, min(start + _BLOCK, len(order)))
+        for first, second, score in _alike(ordered, order, rows, slice(0, len(order)), threshold):
+            found[(first, second)] = score
     return found
+
+
+def _alike(
+    ordered: np.ndarray, order: np.ndarray, rows: slice, columns: slice, threshold: float
+) -> Iterator[tuple[int, int, float]]:
+    """Pairs of article indices (lower first), one from ``rows`` and one from ``columns``
+    of the reordered vectors, that reach the threshold. Thresholding comes first:
+    few pairs pass it."""
+    scores = ordered[rows] @ ordered[columns].T
+    for i, j in zip(*np.nonzero(scores >= threshold), strict=True):
+        first, second = int(order[rows.start + i]), int(order[columns.start + j])
+        if first != second:
+            yield min(first, second), max(first, second), float(scores[i, j])
 
 
 def _day(published: str | None) -> float:
