@@ -621,6 +621,7 @@ def counts(db: sqlite3.Connection) -> StoreCounts:
         mentions=count("mentions"),
         outlets=count("outlets"),
         actors=count("actors"),
+        links=count("article_links"),
         first_published=first,
         last_published=last,
         schema_version=schema_version(db),

@@ -222,6 +222,7 @@ class StoreCounts:
     mentions: int
     outlets: int
     actors: int
+    links: int  # article links from the last `saywho spread`
     first_published: str | None
     last_published: str | None
     schema_version: int
