@@ -26,6 +26,7 @@ from saywho.spread.shingles import (
     MinHasher,
     candidate_pairs,
     estimated_overlap,
+    rows_per_band,
     shingle_hashes,
 )
 from saywho.web import create_app
@@ -84,7 +85,7 @@ def test_minhash_estimates_the_share_of_shingles_in_common() -> None:
 def test_banding_proposes_copies_and_not_unrelated_texts() -> None:
     articles = corpus()
     signatures = MinHasher().signatures([article.text for article in articles])
-    pairs = candidate_pairs(signatures)
+    pairs = candidate_pairs(signatures, rows_per_band(0.5))
     copies = {(WIRE - 1, HERALD - 1), (WIRE - 1, POST - 1), (HERALD - 1, POST - 1)}
     assert copies <= pairs
     assert not any(HARBOUR - 1 in pair for pair in pairs)
@@ -292,7 +293,7 @@ def test_api_cascades_are_the_clis_rows(
     api = web.get("/api/cascades").json()
     assert [row["article_ids"] for row in api["items"]] == [row["article_ids"] for row in cli_rows]
     assert api["items"][0]["coordinated"] and api["items"][0]["origin"] == "Northern Wire"
-    links = web.get(f"/api/articles/{WIRE}/links").json()
+    links = web.get(f"/api/articles/{WIRE}/links").json()["items"]
     assert [(x["id"], x["kind"]) for x in links][:3] == [
         (HERALD, "copy"),
         (POST, "copy"),
@@ -338,8 +339,9 @@ def test_windowed_comparison_finds_exactly_the_brute_force_pairs(
         )
         for i in range(count)
     ]
-    options = LinkOptions(story_similarity=0.5, window_days=4)
-    found = links_module._similar_pairs(articles, vectors, options)
+    options = LinkOptions(story_similarity=0.5, translation_similarity=0.9, window_days=4)
+    days = np.array([links_module._day(article.published) for article in articles])
+    found = links_module._similar_pairs(days, vectors, options)
     expected = {
         (i, j)
         for i in range(count)
@@ -348,3 +350,80 @@ def test_windowed_comparison_finds_exactly_the_brute_force_pairs(
         and (i % 9 == 0 or j % 9 == 0 or abs(int(days[i]) - int(days[j])) <= 4)
     }
     assert expected and set(found) == expected
+
+
+def article(number: int, text: str, **fields: str | None) -> SpreadArticle:
+    values: dict[str, str | None] = {"language": "en", "outlet": f"outlet {number}"}
+    values["published"] = "2026-03-02T08:00:00Z"
+    values |= fields
+    return SpreadArticle(number, text, values["language"], values["outlet"], values["published"])
+
+
+STORY = json.loads(CORPUS.read_text("utf-8").splitlines()[0])["text"]
+
+
+def test_short_texts_are_never_copies_and_an_unknown_language_matches_any() -> None:
+    stubs = [article(n, "Live\nDeveloping story.") for n in range(3)]
+    assert find_links(stubs, None) == []
+    unknown = [article(1, STORY), article(2, STORY + " More to come.", language=None)]
+    assert [link.kind for link in find_links(unknown, None)] == ["copy"]
+
+
+def test_the_window_bounds_every_vector_decision(vectors: np.ndarray) -> None:
+    wire = corpus()[WIRE - 1]
+    relabelled = [
+        wire,
+        SpreadArticle(2, wire.text, "de", "Elsewhere", "2028-06-01"),  # same text, years later
+    ]
+    both = np.vstack([vectors[WIRE - 1], vectors[WIRE - 1]])
+    assert find_links(relabelled, both) == []  # not a copy (two languages), not compared
+    near = [wire, SpreadArticle(2, wire.text, "de", "Elsewhere", "2026-03-03")]
+    assert [link.kind for link in find_links(near, both)] == ["translation"]
+
+
+def test_translations_are_found_above_a_stricter_story_threshold(vectors: np.ndarray) -> None:
+    options = LinkOptions(story_similarity=0.9, translation_similarity=0.8)
+    links = kinds(find_links(corpus(), vectors, options))
+    assert links[(WIRE, RUNDSCHAU)] == "translation"
+    assert (WIRE, CIVIC) not in links
+
+
+def test_boilerplate_shared_by_many_costs_links_in_proportion() -> None:
+    body = " ".join(f"word{n}" for n in range(40))
+    stubs = [article(n, f"Headline number {n}\n{body}") for n in range(1, 201)]
+    links = find_links(stubs, None)
+    # Stars around each big bucket's first member (a few per article), not 19,900 pairs.
+    assert len(links) < 5 * len(stubs)
+    (cascade,) = build_cascades(stubs, links, CascadeOptions(min_outlets=3))
+    assert len(cascade.articles) == 200
+
+
+def test_a_burst_after_the_first_article_is_coordinated() -> None:
+    days = ["2026-03-01T08:00:00Z"] + [f"2026-03-05T09:{minute:02d}:00Z" for minute in (0, 5, 10)]
+    articles = [article(n, STORY, published=day) for n, day in enumerate(days, start=1)]
+    links = find_links(articles, None)
+    (cascade,) = build_cascades(articles, links, CascadeOptions(min_outlets=3, within_hours=1))
+    assert cascade.first.id == 1 and cascade.coordinated
+    assert not build_cascades(articles, links, CascadeOptions(min_outlets=4, within_hours=1))[
+        0
+    ].coordinated
+
+
+def test_an_empty_database_and_bad_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from saywho.store import Store
+
+    db = tmp_path / "empty.db"
+    Store(db).close()
+    assert main(["spread", "--db", str(db)]) == 0
+    assert "0 articles (0 encoded now), 0 links; 0 cascades" in capsys.readouterr().err
+    for option in ("--window-days", "--within-hours", "--story-similarity"):
+        assert main(["spread", "--db", str(db), option, "nan"]) == 2
+        assert "must be" in capsys.readouterr().err
+
+
+def test_links_of_an_unknown_article_are_a_404(web: TestClient) -> None:
+    assert web.get("/api/articles/999/links").status_code == 404
+    page = web.get(f"/api/articles/{WIRE}/links?limit=2&offset=1").json()
+    assert [item["id"] for item in page["items"]] == [POST, RUNDSCHAU]

@@ -414,9 +414,9 @@ def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentPar
     serve = commands.add_parser(
         "serve",
         help="a web dashboard and REST API over a database",
-        description="Serve the dashboard (overview, ledger, articles, entities, search, spread) and the "
-        "JSON API under /api/ (OpenAPI description at /openapi.json) over a database made by "
-        "`saywho ingest`. Reading needs no login, so the server listens on 127.0.0.1 only "
+        description="Serve the dashboard (overview, ledger, articles, entities, search, spread) "
+        "and the JSON API under /api/ (OpenAPI description at /openapi.json) over a database "
+        "made by `saywho ingest`. Reading needs no login, so the server listens on 127.0.0.1 only "
         "unless --host says otherwise. POST endpoints (/api/analyze) answer 403 unless "
         "--allow-write is given, and then need a bearer token: the SAYWHO_TOKEN environment "
         "variable, or one generated and printed once at start. See docs/web.md.",

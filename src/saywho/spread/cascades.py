@@ -3,13 +3,15 @@
 Articles joined by ``copy`` or ``translation`` links (directly or through each
 other) form one cascade. ``same story`` links do not join cascades: independent
 coverage of one event is not spread. A cascade is *coordinated* when at least
-``min_outlets`` distinct outlets published it within ``within_hours`` of its
-first article: the timing that manual coordination leaves, and a lead to check,
-not a verdict (wire services do the same).
+``min_outlets`` distinct outlets published it within ``within_hours`` of each
+other (any such span, not only its first hours): the timing that manual
+coordination leaves, and a lead to check, not a verdict (wire services do the
+same).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -76,14 +78,22 @@ def _cascade(group: list[SpreadArticle], links: list[Link], options: CascadeOpti
 
 
 def _coordinated(ordered: tuple[SpreadArticle, ...], options: CascadeOptions) -> bool:
-    start = published_moment(ordered[0].published)
-    if start is None:
-        return False
-    early = {
-        a.outlet
-        for a in ordered
-        if a.outlet
-        and (moment := published_moment(a.published)) is not None
-        and (moment - start).total_seconds() <= options.within_hours * 3600
-    }
-    return len(early) >= options.min_outlets
+    """Whether ``min_outlets`` outlets published it within any span of ``within_hours``."""
+    timed = sorted(
+        (moment, article.outlet)
+        for article in ordered
+        if article.outlet and (moment := published_moment(article.published)) is not None
+    )
+    outlets: Counter[str] = Counter()
+    earliest = 0
+    for moment, outlet in timed:
+        outlets[outlet] += 1
+        while (moment - timed[earliest][0]).total_seconds() > options.within_hours * 3600:
+            leaving = timed[earliest][1]
+            outlets[leaving] -= 1
+            if not outlets[leaving]:
+                del outlets[leaving]
+            earliest += 1
+        if len(outlets) >= options.min_outlets:
+            return True
+    return False

@@ -26,7 +26,12 @@ from typing import Literal
 import numpy as np
 
 from saywho.config import DEFAULT_LINK_OPTIONS, LinkOptions
-from saywho.spread.shingles import MinHasher, candidate_pairs, estimated_overlap
+from saywho.spread.shingles import (
+    MinHasher,
+    candidate_pairs,
+    estimated_overlap,
+    rows_per_band,
+)
 
 LinkKind = Literal["copy", "translation", "same story"]
 LINK_KINDS: tuple[LinkKind, ...] = ("copy", "translation", "same story")
@@ -61,21 +66,20 @@ def find_links(
     copies only; ``signatures`` are MinHash signatures if the caller has them."""
     if signatures is None:
         signatures = MinHasher().signatures([article.text for article in articles])
-    overlaps = {
-        pair: estimated_overlap(signatures[pair[0]], signatures[pair[1]])
-        for pair in candidate_pairs(signatures)
-    }
-    similarities = _similar_pairs(articles, vectors, options) if vectors is not None else {}
+    days = np.array([_day(article.published) for article in articles], dtype=np.float64)
+    copies = candidate_pairs(signatures, rows_per_band(options.copy_overlap))
+    alike = _similar_pairs(days, vectors, options) if vectors is not None else {}
     links = []
-    for i, j in sorted(overlaps.keys() | similarities.keys()):
-        first, second = articles[i], articles[j]
-        overlap = overlaps.get((i, j), 0.0)
-        similarity = similarities.get((i, j))
-        if vectors is not None and similarity is None:
+    for i, j in sorted(copies | alike.keys()):
+        overlap = estimated_overlap(signatures[i], signatures[j])
+        similarity = alike.get((i, j))
+        # A copy found by its text, published outside the window, is judged by its
+        # text alone: the window bounds every vector decision.
+        if similarity is None and vectors is not None and _near(days, i, j, options):
             similarity = float(vectors[i] @ vectors[j])
-        kind = _kind(first, second, overlap, similarity, options)
+        kind = _kind(articles[i], articles[j], overlap, similarity, options)
         if kind is not None:
-            low, high = sorted((first.id, second.id))
+            low, high = sorted((articles[i].id, articles[j].id))
             links.append(Link(low, high, kind, round(overlap, 3), _rounded(similarity)))
     return links
 
@@ -87,7 +91,8 @@ def _kind(
     similarity: float | None,
     options: LinkOptions,
 ) -> LinkKind | None:
-    same_language = first.language == second.language
+    # An unknown language (too little text to tell) matches any.
+    same_language = None in (first.language, second.language) or first.language == second.language
     if same_language and overlap >= options.copy_overlap:
         return "copy"
     if similarity is None:
@@ -99,16 +104,21 @@ def _kind(
     return None
 
 
+def _near(days: np.ndarray, first: int, second: int, options: LinkOptions) -> bool:
+    gap = abs(days[first] - days[second])
+    return bool(np.isnan(gap) or gap <= options.window_days)
+
+
 def _similar_pairs(
-    articles: Sequence[SpreadArticle], vectors: np.ndarray, options: LinkOptions
+    days: np.ndarray, vectors: np.ndarray, options: LinkOptions
 ) -> dict[tuple[int, int], float]:
-    """Index pairs (i < j) within the time window whose vectors reach the story threshold.
+    """Index pairs (i < j) within the time window whose vectors reach the lower of the
+    story and translation thresholds.
 
     Dated articles are taken in date order, a block at a time, against the articles
     dated within the window of the block: the work grows with the news of a window,
     not with the square of the archive. Undated articles are compared with all.
     """
-    days = np.array([_day(article.published) for article in articles], dtype=np.float64)
     dated = np.flatnonzero(~np.isnan(days))
     # Dated articles by date, then the undated: a window is then a slice, not a copy.
     order = np.concatenate(
@@ -117,7 +127,8 @@ def _similar_pairs(
     ordered = np.ascontiguousarray(vectors[order])
     ordered_days = days[order[: len(dated)]]
     found: dict[tuple[int, int], float] = {}
-    threshold, window = options.story_similarity, options.window_days
+    threshold = min(options.story_similarity, options.translation_similarity)
+    window = options.window_days
     for start in range(0, len(dated), _BLOCK):
         stop = min(start + _BLOCK, len(dated))
         # Later articles only: a pair with an earlier one came up in that one's block.

@@ -7,6 +7,7 @@ into the filters of ``saywho.store.rows``, calls the store and writes the rows.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -189,10 +190,12 @@ def run_spread(args: argparse.Namespace) -> int:
     if args.limit < 1 or args.offset < 0:
         raise ConfigError("--limit must be at least 1 and --offset at least 0")
     for name in ("copy_overlap", "translation_similarity", "story_similarity"):
-        if not 0 <= getattr(args, name) <= 1:
+        if not 0 <= getattr(args, name) <= 1:  # also refuses nan
             raise ConfigError(f"--{name.replace('_', '-')} must be between 0 and 1")
-    if args.window_days < 0 or args.within_hours < 0 or args.min_outlets < 1:
-        raise ConfigError("--window-days and --within-hours must be >= 0, --min-outlets >= 1")
+    if not (0 <= args.window_days < math.inf and 0 <= args.within_hours < math.inf):
+        raise ConfigError("--window-days and --within-hours must be numbers of at least 0")
+    if args.min_outlets < 1:
+        raise ConfigError("--min-outlets must be at least 1")
     link_options = LinkOptions(
         copy_overlap=args.copy_overlap,
         translation_similarity=args.translation_similarity,

@@ -245,11 +245,12 @@ CREATE INDEX IF NOT EXISTS statements_outlet ON statements(outlet_id);
 # rebuilt by each `saywho spread`.
 _SCHEMA_4 = """
 CREATE TABLE article_vectors (
-    article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     encoder TEXT NOT NULL,
     content_hash TEXT NOT NULL,
-    vector BLOB NOT NULL
-);
+    vector BLOB NOT NULL,
+    PRIMARY KEY (article_id, encoder)
+) WITHOUT ROWID;
 CREATE TABLE article_links (
     first_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     second_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,

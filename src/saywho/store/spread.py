@@ -49,6 +49,7 @@ LEFT JOIN outlets o ON o.id = b.outlet_id
 WHERE l.first_id = ? OR l.second_id = ?
 ORDER BY CASE l.kind WHEN 'copy' THEN 0 WHEN 'translation' THEN 1 ELSE 2 END,
          b.published IS NULL, b.published, b.id
+LIMIT ? OFFSET ?
 """
 
 # Vectors are committed in chunks: an interrupted run keeps what it encoded.
@@ -179,7 +180,20 @@ def stored_cascades(
     return build_cascades(articles, links, options)
 
 
-def linked_articles(connection: sqlite3.Connection, article_id: int) -> list[LinkedArticle]:
+def linked_articles(
+    connection: sqlite3.Connection, article_id: int, limit: int = 100, offset: int = 0
+) -> list[LinkedArticle]:
     """The articles linked to one, copies first, then translations, then the same story."""
-    rows = connection.execute(_LINKS_OF_ARTICLE, (article_id, article_id, article_id))
+    rows = connection.execute(
+        _LINKS_OF_ARTICLE, (article_id, article_id, article_id, limit, offset)
+    )
     return [LinkedArticle(*row) for row in rows]
+
+
+def link_count(connection: sqlite3.Connection, article_id: int) -> int:
+    row = connection.execute(
+        "SELECT (SELECT COUNT(*) FROM article_links WHERE first_id = ?) + "
+        "(SELECT COUNT(*) FROM article_links WHERE second_id = ?)",
+        (article_id, article_id),
+    ).fetchone()
+    return int(row[0])

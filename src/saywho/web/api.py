@@ -92,9 +92,14 @@ def article(request: Request, article_id: int) -> ArticleRecord:
 @router.get(
     "/articles/{article_id}/links",
     summary="The articles linked to one by saywho spread: copies, translations, same story",
+    responses={404: {"description": "no such article"}},
 )
-def article_links(request: Request, article_id: int) -> list[LinkedArticle]:
-    return linked_articles(store_of(request).connection(), article_id)
+def article_links(request: Request, article_id: int, page: Pages) -> Page[LinkedArticle]:
+    connection = store_of(request).connection()
+    if connection.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+        raise HTTPException(404, f"no article {article_id}")
+    rows = linked_articles(connection, article_id, page.limit, page.offset)
+    return Page(items=rows, limit=page.limit, offset=page.offset)
 
 
 @router.get(

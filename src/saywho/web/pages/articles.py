@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from saywho.store.rows import TimeAndPlace
-from saywho.store.spread import linked_articles
+from saywho.store.spread import link_count, linked_articles
 from saywho.web.highlight import LAYERS, Mark, segments, statement_marks
 from saywho.web.params import Paging, article_filter, paging
 from saywho.web.queries import articles as list_articles
@@ -17,6 +17,8 @@ from saywho.web.stores import store_of
 from saywho.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+# A story republished everywhere has hundreds of links; the page lists the first.
+LINKED_SHOWN = 50
 
 
 @router.get("/articles", response_class=HTMLResponse)
@@ -68,5 +70,6 @@ def article(request: Request, article_id: int) -> HTMLResponse:
         segments=segments(record.text, marks),
         layers=LAYERS,
         anchor=statement_anchor,
-        linked=linked_articles(store.connection(), article_id),
+        linked=linked_articles(store.connection(), article_id, LINKED_SHOWN),
+        linked_total=link_count(store.connection(), article_id),
     )
