@@ -273,7 +273,7 @@ def test_spread_page_lists_cascades_with_their_articles(web: TestClient) -> None
     page = assert_safe_markup(response.text)
     assert_no_raw_tags(response.text)
     text = page.all_text()
-    assert "2 cascades, 1 coordinated." in text
+    assert "2 cascades, 1 coordinated; 2 listed." in text
     assert "Veloria denies election interference in Marland" in text
     assert HOSTILE_TITLE in text and "Copycat <i>Daily</i>" in text  # as text, not markup
     links = [attributes["href"] for tag, attributes in page.elements if tag == "a"]
@@ -282,6 +282,8 @@ def test_spread_page_lists_cascades_with_their_articles(web: TestClient) -> None
     assert "Veloria denies" in coordinated and HOSTILE_TITLE not in coordinated
     assert "Veloria denies" not in web.get("/spread?min_outlets=5&coordinated=true").text
     assert web.get("/spread?min_outlets=0").status_code == 400
+    assert web.get("/spread?until=someday").status_code == 400
+    assert web.get("/api/cascades?label=nothing").json()["items"] == []
 
 
 def test_api_cascades_are_the_clis_rows(
@@ -427,3 +429,30 @@ def test_links_of_an_unknown_article_are_a_404(web: TestClient) -> None:
     assert web.get("/api/articles/999/links").status_code == 404
     page = web.get(f"/api/articles/{WIRE}/links?limit=2&offset=1").json()
     assert [item["id"] for item in page["items"]] == [POST, RUNDSCHAU]
+
+
+def test_cascades_are_listed_by_date_outlet_and_outlet_label(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "spread.db"
+    labels = tmp_path / "labels.yaml"
+    labels.write_text(
+        "outlets:\n  - {domain: northern-wire.example, labels: [state-affiliated]}\n", "utf-8"
+    )
+    assert main(["ingest", str(CORPUS), "--db", str(db), "--labels", str(labels)]) == 0
+    capsys.readouterr()
+
+    def listed(*options: str) -> list[dict[str, object]]:
+        assert main(["spread", "--db", str(db), "--format", "json", *options]) == 0
+        return list(json.loads(capsys.readouterr().out))
+
+    (row,) = listed("--label", "state-affiliated")
+    assert row["labels"] == ["state-affiliated"] and row["origin"] == "Northern Wire"
+    assert listed("--label", "wire") == []
+    assert len(listed("--outlet", "rundschau.example")) == 1  # a domain
+    assert len(listed("--outlet", "daily herald")) == 1  # a name, any case
+    assert listed("--outlet", "Civic Times") == []  # same story only: in no cascade
+    assert len(listed("--since", "2026-03-02", "--until", "2026-03-02")) == 1
+    assert listed("--since", "2026-03-03") == []
+    assert main(["spread", "--db", str(db), "--until", "last week"]) == 2
+    assert "--until must be an ISO date" in capsys.readouterr().err

@@ -402,6 +402,8 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
             metavar=metavar,
             help=f"{meaning} (default: {default:g})",
         )
+    time_and_place(spread, confidence=False)
+    spread.add_argument("--label", metavar="L", help="cascades with an outlet of this label")
     spread.add_argument(
         "--coordinated", action="store_true", help="list only the coordinated cascades"
     )

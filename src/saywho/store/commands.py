@@ -31,7 +31,7 @@ from saywho.store.ingest import (
 from saywho.store.ingest import reanalyze_stale as reanalyze_stale_articles
 from saywho.store.labels import Labels, apply_labels, knowledge_base_file, load_labels
 from saywho.store.queries import QueryError
-from saywho.store.rows import LedgerFilter, SearchFilter, StatementFilter
+from saywho.store.rows import CascadeFilter, LedgerFilter, SearchFilter, StatementFilter
 from saywho.store.store import Store
 
 
@@ -185,10 +185,8 @@ def run_overview(args: argparse.Namespace) -> int:
 
 def run_spread(args: argparse.Namespace) -> int:
     from saywho.spread import CascadeOptions, LinkOptions, build_cascades, create_encoder
-    from saywho.store.spread import cascade_row, update_spread
+    from saywho.store.spread import cascade_rows, publication_bounds, update_spread
 
-    if args.limit < 1 or args.offset < 0:
-        raise ConfigError("--limit must be at least 1 and --offset at least 0")
     for name in ("copy_overlap", "translation_similarity", "story_similarity"):
         if not 0 <= getattr(args, name) <= 1:  # also refuses nan
             raise ConfigError(f"--{name.replace('_', '-')} must be between 0 and 1")
@@ -203,10 +201,12 @@ def run_spread(args: argparse.Namespace) -> int:
         window_days=args.window_days,
     )
     encoder = None if args.encoder == "none" else create_encoder(args.encoder)
+    query = CascadeFilter(args.since, args.until, args.outlet, args.label, args.coordinated)
     with (
-        Store.existing(args.db) as store,
+        _query_store(args) as store,
         tqdm(desc="encoding", unit="article", file=sys.stderr, disable=None) as bar,
     ):
+        publication_bounds(query)  # a bad date is told before the encoding, not after
 
         def advance(step: int, total: int) -> None:
             if bar.total != total:
@@ -216,16 +216,15 @@ def run_spread(args: argparse.Namespace) -> int:
         articles, links, summary = update_spread(
             store.connection(), encoder, link_options, progress=advance
         )
-    cascades = build_cascades(articles, links, CascadeOptions(args.min_outlets, args.within_hours))
+        options = CascadeOptions(args.min_outlets, args.within_hours)
+        cascades = build_cascades(articles, links, options)
+        rows = cascade_rows(store.connection(), cascades, query)
     coordinated = sum(cascade.coordinated for cascade in cascades)
     print(
         f"saywho: {summary.describe()}; {len(cascades)} cascades, {coordinated} coordinated",
         file=sys.stderr,
     )
-    if args.coordinated:
-        cascades = [cascade for cascade in cascades if cascade.coordinated]
-    page = cascades[args.offset : args.offset + args.limit]
-    write_rows([cascade_row(cascade) for cascade in page], args.format, sys.stdout)
+    write_rows(rows[args.offset : args.offset + args.limit], args.format, sys.stdout)
     return EXIT_OK
 
 

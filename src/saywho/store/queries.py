@@ -67,9 +67,9 @@ class Where:
 
 def add_time_and_place(where: Where, query: TimeAndPlace, table: str) -> None:
     if query.since:
-        where.add(f"{table}.published >= ?", _day_start(query.since))
+        where.add(f"{table}.published >= ?", day_start(query.since))
     if query.until:
-        where.add(f"{table}.published < ?", _after(query.until))
+        where.add(f"{table}.published < ?", moment_after(query.until))
     if query.outlet:
         where.add(
             f"{table}.outlet_id IN (SELECT id FROM outlets WHERE domain = lower(?) "
@@ -86,11 +86,12 @@ def add_time_and_place(where: Where, query: TimeAndPlace, table: str) -> None:
         where.add(f"{table}.confidence >= ?", query.min_confidence)
 
 
-def _day_start(value: str) -> str:
+def day_start(value: str) -> str:
+    """``value`` checked as an ISO date or date-time: the first moment a ``since`` keeps."""
     return _checked_date(value, "since")
 
 
-def _after(value: str) -> str:
+def moment_after(value: str) -> str:
     """The smallest ISO string after every moment of ``value`` (a whole day for a date)."""
     checked = _checked_date(value, "until")
     if len(checked) == 10:

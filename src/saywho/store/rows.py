@@ -241,6 +241,7 @@ class CascadeRow:
     links: str  # counts by kind, "2 copy, 1 translation"
     title: str  # the earliest article's first line
     outlet_names: list[str]
+    labels: list[str]  # the labels of its outlets (labels files), e.g. state-affiliated
     article_ids: list[int]
 
 
@@ -256,3 +257,15 @@ class LinkedArticle:
     outlet: str | None
     published: str | None
     language: str | None
+
+
+@dataclass(frozen=True)
+class CascadeFilter:
+    """Which cascades to list: first published in [since, until] (ISO dates, inclusive),
+    with an article from ``outlet`` (domain or name) or from an outlet labelled ``label``."""
+
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    label: str | None = None
+    coordinated: bool = False

@@ -24,7 +24,8 @@ from saywho.spread import (
     find_links,
 )
 from saywho.spread.links import Link
-from saywho.store.rows import CascadeRow, LinkedArticle
+from saywho.store.queries import day_start, moment_after
+from saywho.store.rows import CascadeFilter, CascadeRow, LinkedArticle
 from saywho.store.store import write_transaction
 
 _ARTICLES = """
@@ -50,6 +51,12 @@ WHERE l.first_id = ? OR l.second_id = ?
 ORDER BY CASE l.kind WHEN 'copy' THEN 0 WHEN 'translation' THEN 1 ELSE 2 END,
          b.published IS NULL, b.published, b.id
 LIMIT ? OFFSET ?
+"""
+
+# Each outlet by the name cascades know it by, with its domain and labels.
+_OUTLETS = """
+SELECT coalesce(o.name, o.domain), o.domain, group_concat(l.label, char(31))
+FROM outlets o LEFT JOIN outlet_labels l ON l.outlet_id = o.id GROUP BY o.id
 """
 
 # Vectors are committed in chunks: an interrupted run keeps what it encoded.
@@ -149,7 +156,56 @@ def update_spread(
     return articles, links, summary
 
 
-def cascade_row(cascade: Cascade) -> CascadeRow:
+@dataclass(frozen=True)
+class _Outlet:
+    domain: str
+    labels: frozenset[str]
+
+
+def cascade_rows(
+    connection: sqlite3.Connection, cascades: Sequence[Cascade], query: CascadeFilter
+) -> list[CascadeRow]:
+    """The cascades that pass ``query``, as rows with their outlets' labels."""
+    since, before = publication_bounds(query)
+    outlets = {
+        name: _Outlet(domain, frozenset(labels.split("\x1f")) if labels else frozenset())
+        for name, domain, labels in connection.execute(_OUTLETS)
+    }
+    rows = []
+    for cascade in cascades:
+        first = cascade.first.published
+        if query.coordinated and not cascade.coordinated:
+            continue
+        if (since or before) and (
+            not first or (since and first < since) or (before and first >= before)
+        ):
+            continue
+        known = [outlets[name] for name in cascade.outlets if name in outlets]
+        labels = sorted(set().union(*(outlet.labels for outlet in known)))
+        if query.label and query.label not in labels:
+            continue
+        if query.outlet and not _has_outlet(cascade, known, query.outlet):
+            continue
+        rows.append(_cascade_row(cascade, labels))
+    return rows
+
+
+def publication_bounds(query: CascadeFilter) -> tuple[str | None, str | None]:
+    """The first moment ``since`` keeps and the first one after ``until`` (checked dates)."""
+    return (
+        day_start(query.since) if query.since else None,
+        moment_after(query.until) if query.until else None,
+    )
+
+
+def _has_outlet(cascade: Cascade, outlets: list[_Outlet], wanted: str) -> bool:
+    """An outlet given by name (any case) or domain."""
+    wanted = wanted.lower()
+    names = {name.lower() for name in cascade.outlets}
+    return wanted in names or wanted in {outlet.domain for outlet in outlets}
+
+
+def _cascade_row(cascade: Cascade, labels: list[str]) -> CascadeRow:
     kinds = Counter(link.kind for link in cascade.links)
     return CascadeRow(
         first_published=cascade.first.published,
@@ -161,6 +217,7 @@ def cascade_row(cascade: Cascade) -> CascadeRow:
         links=", ".join(f"{count} {kind}" for kind, count in kinds.most_common()),
         title=cascade.first.text.split("\n", 1)[0].strip(),
         outlet_names=list(cascade.outlets),
+        labels=labels,
         article_ids=[article.id for article in cascade.articles],
     )
 

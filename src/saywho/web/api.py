@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from saywho.config import CascadeOptions
 from saywho.store.rows import (
     ArticleRecord,
+    CascadeFilter,
     CascadeRow,
     EntityRow,
     LedgerEntry,
@@ -31,7 +32,7 @@ from saywho.store.rows import (
     StoreCounts,
     TimeAndPlace,
 )
-from saywho.store.spread import cascade_row, linked_articles, stored_cascades
+from saywho.store.spread import cascade_rows, linked_articles, stored_cascades
 from saywho.web import queries
 from saywho.web.params import (
     MAX_SEARCH,
@@ -40,6 +41,7 @@ from saywho.web.params import (
     Paging,
     Text,
     article_filter,
+    cascade_filter,
     cascade_options,
     ledger_filter,
     paging,
@@ -110,14 +112,14 @@ def article_links(request: Request, article_id: int, page: Pages) -> Page[Linked
 def cascades(
     request: Request,
     options: Annotated[CascadeOptions, Depends(cascade_options)],
+    query: Annotated[CascadeFilter, Depends(cascade_filter)],
     page: Pages,
-    coordinated: bool = False,
 ) -> Page[CascadeRow]:
-    found = stored_cascades(store_of(request).connection(), options)
-    if coordinated:
-        found = [cascade for cascade in found if cascade.coordinated]
-    rows = [cascade_row(c) for c in found[page.offset : page.offset + page.limit]]
-    return Page(items=rows, limit=page.limit, offset=page.offset)
+    connection = store_of(request).connection()
+    rows = cascade_rows(connection, stored_cascades(connection, options), query)
+    return Page(
+        items=rows[page.offset : page.offset + page.limit], limit=page.limit, offset=page.offset
+    )
 
 
 @router.get("/statements", summary="Attributed statements, newest first (saywho statements)")

@@ -15,7 +15,13 @@ from fastapi import Query
 from pydantic import BeforeValidator, Field
 
 from saywho.config import DEFAULT_CASCADE_OPTIONS, CascadeOptions
-from saywho.store.rows import LedgerFilter, SearchFilter, StatementFilter, TimeAndPlace
+from saywho.store.rows import (
+    CascadeFilter,
+    LedgerFilter,
+    SearchFilter,
+    StatementFilter,
+    TimeAndPlace,
+)
 
 MAX_LIMIT = 1000
 MAX_TEXT = 300  # longest filter value accepted (names, dates, outlets)
@@ -144,3 +150,13 @@ def cascade_options(
     ] = DEFAULT_CASCADE_OPTIONS.within_hours,
 ) -> CascadeOptions:
     return CascadeOptions(min_outlets=min_outlets, within_hours=within_hours)
+
+
+def cascade_filter(
+    since: Date = None,
+    until: Date = None,
+    outlet: Text = None,
+    label: Text = None,
+    coordinated: Annotated[bool, Query(description="only the coordinated cascades")] = False,
+) -> CascadeFilter:
+    return CascadeFilter(since, until, outlet, label, coordinated)

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from saywho.config import CascadeOptions
-from saywho.store.spread import cascade_row, stored_cascades
-from saywho.web.params import Paging, cascade_options, paging
+from saywho.store.rows import CascadeFilter
+from saywho.store.spread import cascade_rows, stored_cascades
+from saywho.web.params import Paging, cascade_filter, cascade_options, paging
 from saywho.web.stores import store_of
 from saywho.web.templating import render
 
@@ -20,23 +21,22 @@ router = APIRouter(include_in_schema=False)
 def spread(
     request: Request,
     options: Annotated[CascadeOptions, Depends(cascade_options)],
+    query: Annotated[CascadeFilter, Depends(cascade_filter)],
     page: Annotated[Paging, Depends(paging)],
-    coordinated: bool = False,
 ) -> HTMLResponse:
     connection = store_of(request).connection()
     cascades = stored_cascades(connection, options)
-    linked = connection.execute("SELECT COUNT(*) FROM article_links").fetchone()[0]
-    shown = [cascade for cascade in cascades if cascade.coordinated or not coordinated]
-    rows = [cascade_row(cascade) for cascade in shown[page.offset : page.offset + page.limit]]
+    rows = cascade_rows(connection, cascades, query)
     return render(
         "spread.html",
         page="spread",
-        rows=rows,
-        linked=linked,
+        rows=rows[page.offset : page.offset + page.limit],
+        listed=len(rows),
+        linked=connection.execute("SELECT COUNT(*) FROM article_links").fetchone()[0],
         total=len(cascades),
         coordinated_total=sum(cascade.coordinated for cascade in cascades),
         options=options,
-        coordinated=coordinated,
+        query=query,
         paging=page,
         params=dict(request.query_params),
     )
