@@ -159,6 +159,7 @@ def test_spread_command_stores_links_and_encodes_each_article_once(
     out, err = capsys.readouterr()
     (row,) = json.loads(out)
     assert row["origin"] == "Northern Wire" and row["coordinated"] is True
+    assert row["hours_after_first"] == [0.0, 1.5, 3.17, 4.0]
     assert row["outlet_names"][-1] == "Rundschau" and row["languages"] == ["de", "en"]
     assert "6 articles (6 encoded now)" in err and "1 cascades, 1 coordinated" in err
     with sqlite3.connect(db) as connection:

@@ -243,6 +243,7 @@ class CascadeRow:
     outlet_names: list[str]
     labels: list[str]  # the labels of its outlets (labels files), e.g. state-affiliated
     article_ids: list[int]
+    hours_after_first: list[float | None]  # per article, in the order of article_ids
 
 
 @dataclass(frozen=True)

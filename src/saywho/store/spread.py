@@ -23,7 +23,7 @@ from saywho.spread import (
     build_cascades,
     find_links,
 )
-from saywho.spread.links import Link
+from saywho.spread.links import Link, published_moment
 from saywho.store.queries import day_start, moment_after
 from saywho.store.rows import CascadeFilter, CascadeRow, LinkedArticle
 from saywho.store.store import write_transaction
@@ -219,7 +219,18 @@ def _cascade_row(cascade: Cascade, labels: list[str]) -> CascadeRow:
         outlet_names=list(cascade.outlets),
         labels=labels,
         article_ids=[article.id for article in cascade.articles],
+        hours_after_first=_hours_after_first(cascade),
     )
+
+
+def _hours_after_first(cascade: Cascade) -> list[float | None]:
+    start = published_moment(cascade.first.published)
+    hours = []
+    for article in cascade.articles:
+        moment = published_moment(article.published)
+        gap = None if start is None or moment is None else (moment - start).total_seconds()
+        hours.append(None if gap is None else round(gap / 3600, 2))
+    return hours
 
 
 def stored_cascades(
