@@ -420,7 +420,10 @@ def test_an_empty_database_and_bad_numbers(
     db = tmp_path / "empty.db"
     Store(db).close()
     assert main(["spread", "--db", str(db)]) == 0
-    assert "0 articles (0 encoded now), 0 links; 0 cascades" in capsys.readouterr().err
+    assert (
+        "0 articles (0 encoded now), 0 links; 0 repeated-quote links; 0 cascades"
+        in capsys.readouterr().err
+    )
     for option in ("--window-days", "--within-hours", "--story-similarity"):
         assert main(["spread", "--db", str(db), option, "nan"]) == 2
         assert "must be" in capsys.readouterr().err
@@ -457,3 +460,51 @@ def test_cascades_are_listed_by_date_outlet_and_outlet_label(
     assert listed("--since", "2026-03-03") == []
     assert main(["spread", "--db", str(db), "--until", "last week"]) == 2
     assert "--until must be an ISO date" in capsys.readouterr().err
+
+
+QUOTE = (
+    "Veloria has no favourite candidate in this election and will respect whatever "
+    "the voters of Marland decide"
+)
+LIFTED = [
+    ("Northern Wire", f'Anna Ferreira, the foreign ministry spokeswoman, said: "{QUOTE}." '
+     "She spoke in the capital on Monday, two days after the report was published."),
+    ("Civic Times", "The commission's review is due before the vote. Veloria's government "
+     f'answered the report on Monday. "{QUOTE}," Anna Ferreira told reporters.'),
+    ("Port Aldine News", "Harbour news first: the council approved its budget. Abroad, "
+     f'Veloria denied any role. "{QUOTE}," said Anna Ferreira, its spokeswoman.'),
+]  # fmt: skip
+
+
+def test_a_quotation_lifted_into_other_articles_is_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    records = tmp_path / "lifted.jsonl"
+    records.write_text(
+        "\n".join(
+            json.dumps(
+                {
+                    "url": f"https://{outlet.lower().replace(' ', '-')}.example/q",
+                    "outlet": outlet,
+                    "published": f"2026-03-0{day}T10:00:00Z",
+                    "title": f"Report {day}",
+                    "text": text,
+                }
+            )
+            for day, (outlet, text) in enumerate(LIFTED, start=2)
+        )
+        + "\n",
+        "utf-8",
+    )
+    db = tmp_path / "quotes.db"
+    assert main(["ingest", str(records), "--db", str(db)]) == 0
+    assert main(["spread", "--db", str(db), "--encoder", "none"]) == 0
+    assert "0 links; 3 repeated-quote links" in capsys.readouterr().err  # not copies
+    assert main(["quotes", "--db", str(db), "--format", "json", "--speaker", "anna ferreira"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert QUOTE in row["quote"] and row["speakers"] == ["Anna Ferreira"]
+    assert row["outlet_names"] == ["Northern Wire", "Civic Times", "Port Aldine News"]
+    assert main(["quotes", "--db", str(db), "--min-outlets", "4"]) == 0
+    assert "(no rows)" in capsys.readouterr().out
+    with TestClient(create_app(db), base_url="http://127.0.0.1") as client:
+        assert client.get("/api/quotes?speaker=Anna+Ferreira").json()["items"][0]["outlets"] == 3

@@ -108,6 +108,10 @@ CONTENT_QUERIES = {
     "article_links": "SELECT a.identity, b.identity, l.kind, l.overlap, l.similarity "
     "FROM article_links l JOIN articles a ON a.id = l.first_id "
     "JOIN articles b ON b.id = l.second_id",
+    "statement_links": "SELECT a.identity, s.local_id, b.identity, t.local_id, l.overlap "
+    "FROM statement_links l JOIN statements s ON s.id = l.first_id "
+    "JOIN articles a ON a.id = s.article_id JOIN statements t ON t.id = l.second_id "
+    "JOIN articles b ON b.id = t.article_id",
 }
 
 
@@ -391,6 +395,7 @@ def test_a_database_of_schema_1_gets_its_ledger_totals_when_opened(tmp_path: Pat
         connection.execute("DROP TABLE ledger_pairs")
         connection.execute("DROP TABLE article_vectors")  # schema 4
         connection.execute("DROP TABLE article_links")
+        connection.execute("DROP TABLE statement_links")
         connection.execute("PRAGMA user_version = 1")
 
     Store(db).close()

@@ -409,6 +409,25 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     )
     spread.set_defaults(run=store_commands.run_spread)
 
+    quotes = commands.add_parser(
+        "quotes",
+        help="quotations repeated across articles and outlets",
+        description="The statements whose words (word 3-shingles, at least half in common, "
+        "12 words or more) appear in several articles, as the last `saywho spread` linked "
+        "them: the quotation, who said it, the outlets in the order they carried it. Most "
+        "widely carried first.",
+    )
+    query_options(quotes)
+    quotes.add_argument("--speaker", metavar="X", help="said by this speaker (any case)")
+    quotes.add_argument(
+        "--min-outlets",
+        type=int,
+        default=2,
+        metavar="N",
+        help="carried by at least N outlets (default: 2)",
+    )
+    quotes.set_defaults(run=store_commands.run_quotes)
+
 
 def _add_serve_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from saywho.store.store import DEFAULT_DB

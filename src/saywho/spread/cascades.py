@@ -43,27 +43,38 @@ def build_cascades(
 ) -> list[Cascade]:
     """Cascades of two or more articles, the widest (most outlets) first."""
     by_id = {article.id: article for article in articles}
-    parent = {article.id: article.id for article in articles}
+    spreading = [link for link in links if link.kind in SPREADING_KINDS]
+    groups = linked_groups([(link.first, link.second) for link in spreading])
+    group_of = {member: number for number, group in enumerate(groups) for member in group}
+    links_of: list[list[Link]] = [[] for _ in groups]
+    for link in spreading:
+        links_of[group_of[link.first]].append(link)
+    cascades = [
+        _cascade([by_id[i] for i in group], group_links, options)
+        for group, group_links in zip(groups, links_of, strict=True)
+    ]
+    return sorted(
+        cascades, key=lambda c: (-len(c.outlets), -len(c.articles), c.first.published or "")
+    )
+
+
+def linked_groups(pairs: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """The ids joined by ``pairs`` directly or through each other, each group sorted."""
+    parent: dict[int, int] = {}
 
     def root(node: int) -> int:
+        parent.setdefault(node, node)
         while parent[node] != node:
             parent[node] = parent[parent[node]]
             node = parent[node]
         return node
 
-    spreading = [link for link in links if link.kind in SPREADING_KINDS]
-    for link in spreading:
-        parent[root(link.first)] = root(link.second)
-    groups: dict[int, list[Link]] = {}
-    for link in spreading:
-        groups.setdefault(root(link.first), []).append(link)
-    cascades = []
-    for group in groups.values():
-        ids = {link.first for link in group} | {link.second for link in group}
-        cascades.append(_cascade([by_id[i] for i in sorted(ids)], group, options))
-    return sorted(
-        cascades, key=lambda c: (-len(c.outlets), -len(c.articles), c.first.published or "")
-    )
+    for first, second in pairs:
+        parent[root(first)] = root(second)
+    groups: dict[int, list[int]] = {}
+    for node in sorted(parent):
+        groups.setdefault(root(node), []).append(node)
+    return list(groups.values())
 
 
 def _cascade(group: list[SpreadArticle], links: list[Link], options: CascadeOptions) -> Cascade:

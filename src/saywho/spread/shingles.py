@@ -59,8 +59,8 @@ class MinHasher:
             mixed = hashes[None, :] * self.multipliers[:, None] + self.offsets[:, None]
         return (mixed >> np.uint64(32)).min(axis=1)  # type: ignore[no-any-return]
 
-    def signatures(self, texts: Sequence[str]) -> np.ndarray:
-        rows = [self.signature(shingle_hashes(text)) for text in texts]
+    def signatures(self, texts: Sequence[str], width: int = SHINGLE_WORDS) -> np.ndarray:
+        rows = [self.signature(shingle_hashes(text, width)) for text in texts]
         return np.vstack(rows) if rows else np.empty((0, len(self.multipliers)), np.uint64)
 
 

@@ -270,3 +270,17 @@ class CascadeFilter:
     outlet: str | None = None
     label: str | None = None
     coordinated: bool = False
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    """One quotation repeated across articles (``saywho quotes``), earliest first."""
+
+    first_published: str | None
+    speakers: list[str]  # as resolved in each article, most frequent first
+    quote: str  # the earliest statement's content
+    outlets: int
+    articles: int
+    outlet_names: list[str]  # in the order they first carried it
+    statement_ids: list[int]
+    article_ids: list[int]

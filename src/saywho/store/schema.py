@@ -241,8 +241,8 @@ CREATE INDEX IF NOT EXISTS statements_outlet ON statements(outlet_id);
 """
 
 # 4: spread. Text vectors are kept per article and encoder (with the content hash
-# they were computed from, so a changed article is encoded again); links are
-# rebuilt by each `saywho spread`.
+# they were computed from, so a changed article is encoded again); article links
+# and repeated-quote links between statements are rebuilt by each `saywho spread`.
 _SCHEMA_4 = """
 CREATE TABLE article_vectors (
     article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -260,6 +260,13 @@ CREATE TABLE article_links (
     PRIMARY KEY (first_id, second_id)
 ) WITHOUT ROWID;
 CREATE INDEX article_links_second ON article_links(second_id);
+CREATE TABLE statement_links (
+    first_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+    second_id INTEGER NOT NULL REFERENCES statements(id) ON DELETE CASCADE,
+    overlap REAL NOT NULL,
+    PRIMARY KEY (first_id, second_id)
+) WITHOUT ROWID;
+CREATE INDEX statement_links_second ON statement_links(second_id);
 """
 
 # Append new migrations; never edit or reorder the ones a release has shipped.

@@ -23,9 +23,11 @@ from saywho.spread import (
     build_cascades,
     find_links,
 )
+from saywho.spread.cascades import linked_groups
 from saywho.spread.links import Link, published_moment
+from saywho.spread.quotes import Quote, find_quote_links
 from saywho.store.queries import day_start, moment_after
-from saywho.store.rows import CascadeFilter, CascadeRow, LinkedArticle
+from saywho.store.rows import CascadeFilter, CascadeRow, LinkedArticle, QuoteRow
 from saywho.store.store import write_transaction
 
 _ARTICLES = """
@@ -53,6 +55,14 @@ ORDER BY CASE l.kind WHEN 'copy' THEN 0 WHEN 'translation' THEN 1 ELSE 2 END,
 LIMIT ? OFFSET ?
 """
 
+_QUOTES = "SELECT id, article_id, content FROM statements ORDER BY id"
+_LINKED_STATEMENTS = """
+SELECT s.id, s.article_id, coalesce(s.speaker_entity, s.speaker), s.content, s.published,
+       coalesce(o.name, o.domain)
+FROM statements s LEFT JOIN outlets o ON o.id = s.outlet_id
+WHERE s.id IN (SELECT first_id FROM statement_links UNION SELECT second_id FROM statement_links)
+"""
+
 # Each outlet by the name cascades know it by, with its domain and labels.
 _OUTLETS = """
 SELECT coalesce(o.name, o.domain), o.domain, group_concat(l.label, char(31))
@@ -70,12 +80,15 @@ class SpreadSummary:
     articles: int = 0
     encoded: int = 0  # vectors computed in this run (the rest came from the cache)
     links: Counter[str] = field(default_factory=Counter)
+    quote_links: int = 0
 
     def describe(self) -> str:
         kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.links.items()))
         return (
             f"{self.articles} articles ({self.encoded} encoded now), "
-            f"{sum(self.links.values())} links" + (f": {kinds}" if kinds else "")
+            f"{sum(self.links.values())} links"
+            + (f": {kinds}" if kinds else "")
+            + f"; {self.quote_links} repeated-quote links"
         )
 
 
@@ -128,16 +141,6 @@ def article_vectors(
     return np.vstack(vectors) if vectors else np.zeros((0, 0), np.float32), len(missing)
 
 
-def replace_links(connection: sqlite3.Connection, links: Sequence[Link]) -> None:
-    with write_transaction(connection):
-        connection.execute("DELETE FROM article_links")
-        connection.executemany(
-            "INSERT INTO article_links (first_id, second_id, kind, overlap, similarity) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(x.first, x.second, x.kind, x.overlap, x.similarity) for x in links],
-        )
-
-
 def update_spread(
     connection: sqlite3.Connection,
     encoder: TextEncoder | None,
@@ -151,8 +154,22 @@ def update_spread(
     if encoder is not None:
         vectors, summary.encoded = article_vectors(connection, articles, hashes, encoder, progress)
     links = find_links(articles, vectors, options)
-    replace_links(connection, links)
+    quotes = [Quote(*row) for row in connection.execute(_QUOTES)]
+    quote_links = find_quote_links(quotes)
+    with write_transaction(connection):
+        connection.execute("DELETE FROM article_links")
+        connection.executemany(
+            "INSERT INTO article_links (first_id, second_id, kind, overlap, similarity) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(x.first, x.second, x.kind, x.overlap, x.similarity) for x in links],
+        )
+        connection.execute("DELETE FROM statement_links")
+        connection.executemany(
+            "INSERT INTO statement_links (first_id, second_id, overlap) VALUES (?, ?, ?)",
+            [(x.first, x.second, x.overlap) for x in quote_links],
+        )
     summary.links.update(link.kind for link in links)
+    summary.quote_links = len(quote_links)
     return articles, links, summary
 
 
@@ -265,3 +282,48 @@ def link_count(connection: sqlite3.Connection, article_id: int) -> int:
         (article_id, article_id),
     ).fetchone()
     return int(row[0])
+
+
+@dataclass(frozen=True)
+class _LinkedStatement:
+    id: int
+    article_id: int
+    speaker: str | None
+    content: str
+    published: str | None
+    outlet: str | None
+
+
+def quote_rows(
+    connection: sqlite3.Connection, speaker: str | None = None, min_outlets: int = 2
+) -> list[QuoteRow]:
+    """Quotations repeated across articles (from the last ``saywho spread``), carried by
+    at least ``min_outlets`` outlets, said by ``speaker`` (any case) if given; the
+    most widely carried first."""
+    statements = {row[0]: _LinkedStatement(*row) for row in connection.execute(_LINKED_STATEMENTS)}
+    pairs = connection.execute("SELECT first_id, second_id FROM statement_links").fetchall()
+    rows = []
+    for group in linked_groups(pairs):
+        members = sorted(
+            (statements[i] for i in group),
+            key=lambda s: (s.published is None, s.published or "", s.id),
+        )
+        speakers = Counter(s.speaker for s in members if s.speaker)
+        outlets = list(dict.fromkeys(s.outlet for s in members if s.outlet))
+        if len(outlets) < min_outlets:
+            continue
+        if speaker and speaker.lower() not in {name.lower() for name in speakers}:
+            continue
+        rows.append(
+            QuoteRow(
+                first_published=members[0].published,
+                speakers=[name for name, _ in speakers.most_common()],
+                quote=members[0].content,
+                outlets=len(outlets),
+                articles=len({s.article_id for s in members}),
+                outlet_names=outlets,
+                statement_ids=[s.id for s in members],
+                article_ids=list(dict.fromkeys(s.article_id for s in members)),
+            )
+        )
+    return sorted(rows, key=lambda r: (-r.outlets, -r.articles, r.first_published or ""))

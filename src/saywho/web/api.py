@@ -24,6 +24,7 @@ from saywho.store.rows import (
     LedgerFilter,
     LinkedArticle,
     OutletRow,
+    QuoteRow,
     SearchFilter,
     SearchHit,
     StanceRow,
@@ -32,7 +33,7 @@ from saywho.store.rows import (
     StoreCounts,
     TimeAndPlace,
 )
-from saywho.store.spread import cascade_rows, linked_articles, stored_cascades
+from saywho.store.spread import cascade_rows, linked_articles, quote_rows, stored_cascades
 from saywho.web import queries
 from saywho.web.params import (
     MAX_SEARCH,
@@ -117,6 +118,23 @@ def cascades(
 ) -> Page[CascadeRow]:
     connection = store_of(request).connection()
     rows = cascade_rows(connection, stored_cascades(connection, options), query)
+    return Page(
+        items=rows[page.offset : page.offset + page.limit], limit=page.limit, offset=page.offset
+    )
+
+
+@router.get(
+    "/quotes",
+    summary="Quotations repeated across articles (saywho quotes), most widely carried first",
+    description="From the statement links the last `saywho spread` stored.",
+)
+def quotes(
+    request: Request,
+    page: Pages,
+    speaker: Text = None,
+    min_outlets: Annotated[int, Query(ge=1, le=10_000)] = 2,
+) -> Page[QuoteRow]:
+    rows = quote_rows(store_of(request).connection(), speaker, min_outlets)
     return Page(
         items=rows[page.offset : page.offset + page.limit], limit=page.limit, offset=page.offset
     )
