@@ -508,3 +508,5 @@ def test_a_quotation_lifted_into_other_articles_is_found(
     assert "(no rows)" in capsys.readouterr().out
     with TestClient(create_app(db), base_url="http://127.0.0.1") as client:
         assert client.get("/api/quotes?speaker=Anna+Ferreira").json()["items"][0]["outlets"] == 3
+        page = client.get("/spread").text
+        assert "Repeated quotations" in page and QUOTE in page

@@ -1,4 +1,5 @@
-"""``/spread``: cascades of one text across outlets, from the links ``saywho spread`` stored."""
+"""``/spread``: cascades of one text across outlets and repeated quotations, from the links
+``saywho spread`` stored."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from fastapi.responses import HTMLResponse
 
 from saywho.config import CascadeOptions
 from saywho.store.rows import CascadeFilter
-from saywho.store.spread import cascade_rows, stored_cascades
+from saywho.store.spread import cascade_rows, quote_rows, stored_cascades
 from saywho.web.params import Paging, cascade_filter, cascade_options, paging
 from saywho.web.stores import store_of
 from saywho.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+QUOTES_SHOWN = 20  # the most widely carried; /api/quotes has them all
 
 
 @router.get("/spread", response_class=HTMLResponse)
@@ -39,4 +41,5 @@ def spread(
         query=query,
         paging=page,
         params=dict(request.query_params),
+        quotes=quote_rows(connection)[:QUOTES_SHOWN],
     )
