@@ -369,7 +369,8 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         "in common), its translation, or the same story (text vectors alike), store the links "
         "(table article_links), and list cascades: one text across outlets, earliest first. "
         "A cascade is coordinated when --min-outlets outlets published it within --within-hours "
-        "of the first. Vectors are cached, so a second run encodes only new articles.",
+        "of the first. Vectors are cached, so a second run encodes only new articles. It also "
+        "links the statements that repeat a quotation across articles (see saywho quotes).",
     )
     query_options(spread)
     spread.add_argument(
