@@ -476,10 +476,8 @@ LIFTED = [
 ]  # fmt: skip
 
 
-def test_a_quotation_lifted_into_other_articles_is_found(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    records = tmp_path / "lifted.jsonl"
+def lifted_quotes_db(folder: Path) -> Path:
+    records = folder / "lifted.jsonl"
     records.write_text(
         "\n".join(
             json.dumps(
@@ -496,8 +494,15 @@ def test_a_quotation_lifted_into_other_articles_is_found(
         + "\n",
         "utf-8",
     )
-    db = tmp_path / "quotes.db"
+    db = folder / "quotes.db"
     assert main(["ingest", str(records), "--db", str(db)]) == 0
+    return db
+
+
+def test_a_quotation_lifted_into_other_articles_is_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = lifted_quotes_db(tmp_path)
     assert main(["spread", "--db", str(db), "--encoder", "none"]) == 0
     assert "0 links; 3 repeated-quote links" in capsys.readouterr().err  # not copies
     assert main(["quotes", "--db", str(db), "--format", "json", "--speaker", "anna ferreira"]) == 0
@@ -510,3 +515,25 @@ def test_a_quotation_lifted_into_other_articles_is_found(
         assert client.get("/api/quotes?speaker=Anna+Ferreira").json()["items"][0]["outlets"] == 3
         page = client.get("/spread").text
         assert "Repeated quotations" in page and QUOTE in page
+
+
+def test_links_to_statements_replaced_meanwhile_are_left_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import saywho.store.spread as store_spread
+    from saywho.spread.quotes import find_quote_links
+    from saywho.store import Store
+
+    db = lifted_quotes_db(tmp_path)
+    with Store(db) as store:
+        connection = store.connection()
+
+        def then_an_ingest_replaces_one(quotes: list) -> list:  # type: ignore[type-arg]
+            links = find_quote_links(quotes)
+            connection.execute("DELETE FROM statements WHERE id = ?", (links[0].first,))
+            return links
+
+        monkeypatch.setattr(store_spread, "find_quote_links", then_an_ingest_replaces_one)
+        store_spread.update_spread(connection, None)
+        stored = connection.execute("SELECT first_id, second_id FROM statement_links").fetchall()
+    assert len(stored) == 1  # of three: the two with the replaced statement are left out

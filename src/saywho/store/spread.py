@@ -164,9 +164,12 @@ def update_spread(
             [(x.first, x.second, x.kind, x.overlap, x.similarity) for x in links],
         )
         connection.execute("DELETE FROM statement_links")
+        # An ingest may have analyzed an article again since its statements were read:
+        # links to statements it replaced are left out (the next run finds the new ones).
         connection.executemany(
-            "INSERT INTO statement_links (first_id, second_id, overlap) VALUES (?, ?, ?)",
-            [(x.first, x.second, x.overlap) for x in quote_links],
+            "INSERT INTO statement_links (first_id, second_id, overlap) SELECT ?, ?, ? "
+            "WHERE (SELECT COUNT(*) FROM statements WHERE id IN (?, ?)) = 2",
+            [(x.first, x.second, x.overlap, x.first, x.second) for x in quote_links],
         )
     summary.links.update(link.kind for link in links)
     summary.quote_links = len(quote_links)
