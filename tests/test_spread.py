@@ -528,8 +528,8 @@ def test_links_to_statements_replaced_meanwhile_are_left_out(
     with Store(db) as store:
         connection = store.connection()
 
-        def then_an_ingest_replaces_one(quotes: list) -> list:  # type: ignore[type-arg]
-            links = find_quote_links(quotes)
+        def then_an_ingest_replaces_one(quotes: list, copied: set) -> list:  # type: ignore[type-arg]
+            links = find_quote_links(quotes, copied)
             connection.execute("DELETE FROM statements WHERE id = ?", (links[0].first,))
             return links
 
@@ -537,3 +537,53 @@ def test_links_to_statements_replaced_meanwhile_are_left_out(
         store_spread.update_spread(connection, None)
         stored = connection.execute("SELECT first_id, second_id FROM statement_links").fetchall()
     assert len(stored) == 1  # of three: the two with the replaced statement are left out
+
+
+def test_filters_compare_moments_and_tell_outlets_of_one_name_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = CORPUS.read_text("utf-8").splitlines()
+    harbour = json.loads(lines[-1])
+    twins = [
+        harbour | {"url": "https://herald-a.example/1", "outlet": "Herald"},
+        harbour | {"url": "https://herald-b.example/1", "outlet": "Herald",
+                   "published": "2026-03-03T11:00:00Z"},
+    ]  # fmt: skip
+    records = tmp_path / "records.jsonl"
+    records.write_text("\n".join([*lines, *map(json.dumps, twins)]) + "\n", "utf-8")
+    labels = tmp_path / "labels.yaml"
+    labels.write_text("outlets:\n  - {domain: herald-a.example, labels: [state-affiliated]}\n")
+    db = tmp_path / "spread.db"
+    assert main(["ingest", str(records), "--db", str(db), "--labels", str(labels)]) == 0
+    capsys.readouterr()
+
+    def origins(*options: str) -> list[object]:
+        assert main(["spread", "--db", str(db), "--format", "json", *options]) == 0
+        return [row["origin"] for row in json.loads(capsys.readouterr().out)]
+
+    (harbour_row,) = [r for r in json.loads(_spread_json(db, capsys)) if r["outlets"] == 3]
+    assert harbour_row["outlet_names"] == ["Port Aldine News", "Herald", "Herald"]
+    assert harbour_row["labels"] == ["state-affiliated"]
+    assert origins("--outlet", "herald-b.example") == ["Port Aldine News"]
+    assert origins("--label", "state-affiliated") == ["Port Aldine News"]
+    # The wire story's first article is 2026-03-02T08:00:00Z.
+    assert "Northern Wire" in origins("--since", "2026-03-02T09:00+02:00")  # 07:00 UTC
+    assert "Northern Wire" in origins("--since", "2026-03-02T08:00Z")
+    assert "Northern Wire" not in origins("--until", "2026-03-02T09:00+02:00")
+    assert "Northern Wire" in origins("--until", "2026-03-01T23:00-10:00")
+    assert "Northern Wire" in origins("--until", "2026-03-02")
+
+
+def _spread_json(db: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["spread", "--db", str(db), "--format", "json"]) == 0
+    return capsys.readouterr().out
+
+
+def test_statements_of_a_copied_article_are_not_repeated_quotations(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "spread.db"
+    assert main(["ingest", str(CORPUS), "--db", str(db)]) == 0
+    _spread_json(db, capsys)
+    assert main(["quotes", "--db", str(db)]) == 0
+    assert "(no rows)" in capsys.readouterr().out  # the copies are one cascade instead

@@ -369,7 +369,7 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         "in common), its translation, or the same story (text vectors alike), store the links "
         "(table article_links), and list cascades: one text across outlets, earliest first. "
         "A cascade is coordinated when --min-outlets outlets published it within --within-hours "
-        "of the first. Vectors are cached, so a second run encodes only new articles. It also "
+        "of each other. Vectors are cached, so a second run encodes only new articles. It also "
         "links the statements that repeat a quotation across articles (see saywho quotes).",
     )
     query_options(spread)
@@ -393,7 +393,7 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         ("--min-outlets", DEFAULT_CASCADE_OPTIONS.min_outlets, "N",
          "outlets within --within-hours that make a cascade coordinated"),
         ("--within-hours", DEFAULT_CASCADE_OPTIONS.within_hours, "H",
-         "hours after a cascade's first article"),
+         "hours within which --min-outlets outlets make a cascade coordinated"),
     )  # fmt: skip
     for option, default, metavar, meaning in thresholds:
         spread.add_argument(
@@ -403,7 +403,13 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
             metavar=metavar,
             help=f"{meaning} (default: {default:g})",
         )
-    time_and_place(spread, confidence=False)
+    spread.add_argument(
+        "--since", metavar="DATE", help="cascades whose first article is on or after (ISO date)"
+    )
+    spread.add_argument(
+        "--until", metavar="DATE", help="cascades whose first article is on or before (ISO date)"
+    )
+    spread.add_argument("--outlet", metavar="O", help="cascades with this outlet (domain or name)")
     spread.add_argument("--label", metavar="L", help="cascades with an outlet of this label")
     spread.add_argument(
         "--coordinated", action="store_true", help="list only the coordinated cascades"

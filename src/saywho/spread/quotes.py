@@ -11,7 +11,7 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from saywho.spread.shingles import MinHasher, candidate_pairs, estimated_overlap, rows_per_band
@@ -35,13 +35,20 @@ class QuoteLink:
 
 
 def find_quote_links(
-    quotes: Sequence[Quote], min_overlap: float = MIN_QUOTE_OVERLAP
+    quotes: Sequence[Quote],
+    copied: Collection[tuple[int, int]] = (),
+    min_overlap: float = MIN_QUOTE_OVERLAP,
 ) -> list[QuoteLink]:
-    """Links between statements of different articles that say the same words."""
+    """Links between statements of different articles that say the same words.
+
+    ``copied`` are article id pairs (lower first) linked as copies: their shared
+    statements are the copy's, already in its cascade, not a quotation lifted.
+    """
     signatures = MinHasher().signatures([q.text for q in quotes], width=QUOTE_SHINGLE_WORDS)
     links = []
     for i, j in sorted(candidate_pairs(signatures, rows_per_band(min_overlap))):
-        if quotes[i].article_id == quotes[j].article_id:
+        articles = sorted((quotes[i].article_id, quotes[j].article_id))
+        if articles[0] == articles[1] or (articles[0], articles[1]) in copied:
             continue
         overlap = estimated_overlap(signatures[i], signatures[j])
         if overlap >= min_overlap:

@@ -185,7 +185,7 @@ def run_overview(args: argparse.Namespace) -> int:
 
 def run_spread(args: argparse.Namespace) -> int:
     from saywho.spread import CascadeOptions, LinkOptions, build_cascades, create_encoder
-    from saywho.store.spread import cascade_rows, publication_bounds, update_spread
+    from saywho.store.spread import cascade_rows, publication_window, update_spread
 
     for name in ("copy_overlap", "translation_similarity", "story_similarity"):
         if not 0 <= getattr(args, name) <= 1:  # also refuses nan
@@ -206,7 +206,7 @@ def run_spread(args: argparse.Namespace) -> int:
         _query_store(args) as store,
         tqdm(desc="encoding", unit="article", file=sys.stderr, disable=None) as bar,
     ):
-        publication_bounds(query)  # a bad date is told before the encoding, not after
+        publication_window(query)  # a bad date is told before the encoding, not after
 
         def advance(step: int, total: int) -> None:
             if bar.total != total:

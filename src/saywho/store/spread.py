@@ -11,6 +11,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -32,14 +33,14 @@ from saywho.store.store import write_transaction
 
 _ARTICLES = """
 SELECT a.id, coalesce(a.title || char(10), '') || a.text, a.language,
-       coalesce(o.name, o.domain), a.published, a.content_hash
+       o.domain, a.published, a.content_hash
 FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id ORDER BY a.id
 """
 # The articles in stored links, with their title (or first words) as text: enough to
 # list cascades without reading every body.
 _LINKED_ARTICLES = """
 SELECT a.id, coalesce(a.title, substr(a.text, 1, 200)), a.language,
-       coalesce(o.name, o.domain), a.published
+       o.domain, a.published
 FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id
 WHERE a.id IN (SELECT first_id FROM article_links UNION SELECT second_id FROM article_links)
 """
@@ -58,14 +59,15 @@ LIMIT ? OFFSET ?
 _QUOTES = "SELECT id, article_id, content FROM statements ORDER BY id"
 _LINKED_STATEMENTS = """
 SELECT s.id, s.article_id, coalesce(s.speaker_entity, s.speaker), s.content, s.published,
-       coalesce(o.name, o.domain)
+       o.domain
 FROM statements s LEFT JOIN outlets o ON o.id = s.outlet_id
 WHERE s.id IN (SELECT first_id FROM statement_links UNION SELECT second_id FROM statement_links)
 """
 
-# Each outlet by the name cascades know it by, with its domain and labels.
+# Each outlet by its domain (what SpreadArticle.outlet holds here: names need not be
+# unique), with the name to show and its labels.
 _OUTLETS = """
-SELECT coalesce(o.name, o.domain), o.domain, group_concat(l.label, char(31))
+SELECT o.domain, coalesce(o.name, o.domain), group_concat(l.label, char(31))
 FROM outlets o LEFT JOIN outlet_labels l ON l.outlet_id = o.id GROUP BY o.id
 """
 
@@ -155,7 +157,9 @@ def update_spread(
         vectors, summary.encoded = article_vectors(connection, articles, hashes, encoder, progress)
     links = find_links(articles, vectors, options)
     quotes = [Quote(*row) for row in connection.execute(_QUOTES)]
-    quote_links = find_quote_links(quotes)
+    copied = {(link.first, link.second) for link in links if link.kind == "copy"}
+    quote_links = find_quote_links(quotes, copied)
+    said = {quote.id: quote.text for quote in quotes}
     with write_transaction(connection):
         connection.execute("DELETE FROM article_links")
         connection.executemany(
@@ -166,10 +170,15 @@ def update_spread(
         connection.execute("DELETE FROM statement_links")
         # An ingest may have analyzed an article again since its statements were read:
         # links to statements it replaced are left out (the next run finds the new ones).
+        # Ids are reused, so a statement is checked by its words too.
         connection.executemany(
             "INSERT INTO statement_links (first_id, second_id, overlap) SELECT ?, ?, ? "
-            "WHERE (SELECT COUNT(*) FROM statements WHERE id IN (?, ?)) = 2",
-            [(x.first, x.second, x.overlap, x.first, x.second) for x in quote_links],
+            "WHERE EXISTS (SELECT 1 FROM statements WHERE id = ? AND content = ?) "
+            "AND EXISTS (SELECT 1 FROM statements WHERE id = ? AND content = ?)",
+            [
+                (x.first, x.second, x.overlap, x.first, said[x.first], x.second, said[x.second])
+                for x in quote_links
+            ],
         )
     summary.links.update(link.kind for link in links)
     summary.quote_links = len(quote_links)
@@ -178,65 +187,81 @@ def update_spread(
 
 @dataclass(frozen=True)
 class _Outlet:
-    domain: str
+    name: str
     labels: frozenset[str]
+
+
+def _outlets(connection: sqlite3.Connection) -> dict[str, _Outlet]:
+    return {
+        domain: _Outlet(name, frozenset(labels.split("\x1f")) if labels else frozenset())
+        for domain, name, labels in connection.execute(_OUTLETS)
+    }
 
 
 def cascade_rows(
     connection: sqlite3.Connection, cascades: Sequence[Cascade], query: CascadeFilter
 ) -> list[CascadeRow]:
-    """The cascades that pass ``query``, as rows with their outlets' labels."""
-    since, before = publication_bounds(query)
-    outlets = {
-        name: _Outlet(domain, frozenset(labels.split("\x1f")) if labels else frozenset())
-        for name, domain, labels in connection.execute(_OUTLETS)
-    }
+    """The cascades that pass ``query``, as rows with their outlets' names and labels.
+
+    The cascades' articles name their outlets by domain (``stored_cascades``).
+    """
+    since, until = publication_window(query)
+    outlets = _outlets(connection)
     rows = []
     for cascade in cascades:
-        first = cascade.first.published
         if query.coordinated and not cascade.coordinated:
             continue
-        if (since or before) and (
-            not first or (since and first < since) or (before and first >= before)
+        first = published_moment(cascade.first.published)
+        if (since or until) and (
+            first is None or (since and first < since) or (until and first >= until)
         ):
             continue
-        known = [outlets[name] for name in cascade.outlets if name in outlets]
-        labels = sorted(set().union(*(outlet.labels for outlet in known)))
+        known = {domain: outlets[domain] for domain in cascade.outlets if domain in outlets}
+        labels = sorted(set().union(*(outlet.labels for outlet in known.values())))
         if query.label and query.label not in labels:
             continue
-        if query.outlet and not _has_outlet(cascade, known, query.outlet):
+        if query.outlet and not _has_outlet(known, query.outlet):
             continue
-        rows.append(_cascade_row(cascade, labels))
+        rows.append(_cascade_row(cascade, labels, known))
     return rows
 
 
-def publication_bounds(query: CascadeFilter) -> tuple[str | None, str | None]:
-    """The first moment ``since`` keeps and the first one after ``until`` (checked dates)."""
-    return (
-        day_start(query.since) if query.since else None,
-        moment_after(query.until) if query.until else None,
-    )
+def publication_window(query: CascadeFilter) -> tuple[datetime | None, datetime | None]:
+    """The first moment ``since`` keeps and the first moment after ``until``, as aware
+    datetimes (a date is the whole day, UTC); bad dates raise QueryError."""
+    since = published_moment(day_start(query.since)) if query.since else None
+    until = None
+    if query.until:
+        moment_after(query.until)  # the check
+        end = published_moment(query.until.strip())
+        date_only = len(query.until.strip()) == 10
+        until = (
+            end + (timedelta(days=1) if date_only else timedelta(microseconds=1)) if end else None
+        )
+    return since, until
 
 
-def _has_outlet(cascade: Cascade, outlets: list[_Outlet], wanted: str) -> bool:
-    """An outlet given by name (any case) or domain."""
+def _has_outlet(outlets: dict[str, _Outlet], wanted: str) -> bool:
+    """An outlet given by domain or name (any case)."""
     wanted = wanted.lower()
-    names = {name.lower() for name in cascade.outlets}
-    return wanted in names or wanted in {outlet.domain for outlet in outlets}
+    return any(wanted in (domain, outlet.name.lower()) for domain, outlet in outlets.items())
 
 
-def _cascade_row(cascade: Cascade, labels: list[str]) -> CascadeRow:
+def _cascade_row(cascade: Cascade, labels: list[str], outlets: dict[str, _Outlet]) -> CascadeRow:
+    def name(domain: str | None) -> str | None:
+        return outlets[domain].name if domain in outlets else domain
+
     kinds = Counter(link.kind for link in cascade.links)
     return CascadeRow(
         first_published=cascade.first.published,
-        origin=cascade.first.outlet,
+        origin=name(cascade.first.outlet),
         outlets=len(cascade.outlets),
         articles=len(cascade.articles),
         coordinated=cascade.coordinated,
         languages=list(cascade.languages),
         links=", ".join(f"{count} {kind}" for kind, count in kinds.most_common()),
         title=cascade.first.text.split("\n", 1)[0].strip(),
-        outlet_names=list(cascade.outlets),
+        outlet_names=[name(domain) or domain for domain in cascade.outlets],
         labels=labels,
         article_ids=[article.id for article in cascade.articles],
         hours_after_first=_hours_after_first(cascade),
@@ -305,6 +330,7 @@ def quote_rows(
     most widely carried first."""
     statements = {row[0]: _LinkedStatement(*row) for row in connection.execute(_LINKED_STATEMENTS)}
     pairs = connection.execute("SELECT first_id, second_id FROM statement_links").fetchall()
+    names = _outlets(connection)
     rows = []
     for group in linked_groups(pairs):
         members = sorted(
@@ -312,7 +338,7 @@ def quote_rows(
             key=lambda s: (s.published is None, s.published or "", s.id),
         )
         speakers = Counter(s.speaker for s in members if s.speaker)
-        outlets = list(dict.fromkeys(s.outlet for s in members if s.outlet))
+        outlets = list(dict.fromkeys(s.outlet for s in members if s.outlet))  # domains
         if len(outlets) < min_outlets:
             continue
         if speaker and speaker.lower() not in {name.lower() for name in speakers}:
@@ -324,7 +350,7 @@ def quote_rows(
                 quote=members[0].content,
                 outlets=len(outlets),
                 articles=len({s.article_id for s in members}),
-                outlet_names=outlets,
+                outlet_names=[names[d].name if d in names else d for d in outlets],
                 statement_ids=[s.id for s in members],
                 article_ids=list(dict.fromkeys(s.article_id for s in members)),
             )
