@@ -320,8 +320,13 @@ def test_spread_page_says_how_to_link_a_fresh_database(tmp_path: Path) -> None:
     db = tmp_path / "fresh.db"
     assert main(["ingest", str(CORPUS), "--db", str(db)]) == 0
     with TestClient(create_app(db), base_url="http://127.0.0.1") as client:
-        assert "No links stored yet" in client.get("/spread").text
-        assert client.get("/api/cascades").json()["items"] == []
+        for _ in range(3):  # enough requests to meet each worker thread's cache
+            assert "No links stored yet" in client.get("/spread").text
+            assert client.get("/api/cascades").json()["items"] == []
+        assert main(["spread", "--db", str(db), "--format", "csv"]) == 0
+        for _ in range(3):  # the cache sees that the database changed
+            assert "Veloria denies" in client.get("/spread").text
+            assert len(client.get("/api/cascades").json()["items"]) == 1
 
 
 def test_windowed_comparison_finds_exactly_the_brute_force_pairs(

@@ -229,12 +229,12 @@ def run_spread(args: argparse.Namespace) -> int:
 
 
 def run_quotes(args: argparse.Namespace) -> int:
-    from saywho.store.spread import quote_rows
+    from saywho.store.spread import chosen_quotes, quote_rows
 
     if args.min_outlets < 1:
         raise ConfigError("--min-outlets must be at least 1")
     with _query_store(args) as store:
-        rows = quote_rows(store.connection(), args.speaker, args.min_outlets)
+        rows = chosen_quotes(quote_rows(store.connection()), args.speaker, args.min_outlets)
     write_rows(rows[args.offset : args.offset + args.limit], args.format, sys.stdout)
     return EXIT_OK
 

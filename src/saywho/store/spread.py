@@ -322,12 +322,9 @@ class _LinkedStatement:
     outlet: str | None
 
 
-def quote_rows(
-    connection: sqlite3.Connection, speaker: str | None = None, min_outlets: int = 2
-) -> list[QuoteRow]:
-    """Quotations repeated across articles (from the last ``saywho spread``), carried by
-    at least ``min_outlets`` outlets, said by ``speaker`` (any case) if given; the
-    most widely carried first."""
+def quote_rows(connection: sqlite3.Connection) -> list[QuoteRow]:
+    """Every quotation repeated across articles (from the last ``saywho spread``), the
+    most widely carried first; ``chosen_quotes`` filters them."""
     statements = {row[0]: _LinkedStatement(*row) for row in connection.execute(_LINKED_STATEMENTS)}
     pairs = connection.execute("SELECT first_id, second_id FROM statement_links").fetchall()
     names = _outlets(connection)
@@ -339,10 +336,6 @@ def quote_rows(
         )
         speakers = Counter(s.speaker for s in members if s.speaker)
         outlets = list(dict.fromkeys(s.outlet for s in members if s.outlet))  # domains
-        if len(outlets) < min_outlets:
-            continue
-        if speaker and speaker.lower() not in {name.lower() for name in speakers}:
-            continue
         rows.append(
             QuoteRow(
                 first_published=members[0].published,
@@ -356,3 +349,17 @@ def quote_rows(
             )
         )
     return sorted(rows, key=lambda r: (-r.outlets, -r.articles, r.first_published or ""))
+
+
+def chosen_quotes(
+    rows: Sequence[QuoteRow], speaker: str | None = None, min_outlets: int = 2
+) -> list[QuoteRow]:
+    """The quotations carried by at least ``min_outlets`` outlets, said by ``speaker``
+    (any case) if given."""
+    wanted = speaker.lower() if speaker else None
+    return [
+        row
+        for row in rows
+        if row.outlets >= min_outlets
+        and (wanted is None or wanted in {name.lower() for name in row.speakers})
+    ]

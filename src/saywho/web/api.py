@@ -14,7 +14,7 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel
 
-from saywho.config import CascadeOptions
+from saywho.config import DEFAULT_CASCADE_OPTIONS, CascadeOptions
 from saywho.store.rows import (
     ArticleRecord,
     CascadeFilter,
@@ -33,7 +33,7 @@ from saywho.store.rows import (
     StoreCounts,
     TimeAndPlace,
 )
-from saywho.store.spread import cascade_rows, linked_articles, quote_rows, stored_cascades
+from saywho.store.spread import cascade_rows, chosen_quotes, linked_articles
 from saywho.web import queries
 from saywho.web.params import (
     MAX_SEARCH,
@@ -117,7 +117,7 @@ def cascades(
     page: Pages,
 ) -> Page[CascadeRow]:
     connection = store_of(request).connection()
-    rows = cascade_rows(connection, stored_cascades(connection, options), query)
+    rows = cascade_rows(connection, queries.spread_groups(connection, options)[0], query)
     return Page(
         items=rows[page.offset : page.offset + page.limit], limit=page.limit, offset=page.offset
     )
@@ -134,7 +134,9 @@ def quotes(
     speaker: Text = None,
     min_outlets: Annotated[int, Query(ge=1, le=10_000)] = 2,
 ) -> Page[QuoteRow]:
-    rows = quote_rows(store_of(request).connection(), speaker, min_outlets)
+    connection = store_of(request).connection()
+    quotes = queries.spread_groups(connection, DEFAULT_CASCADE_OPTIONS)[1]
+    rows = chosen_quotes(quotes, speaker, min_outlets)
     return Page(
         items=rows[page.offset : page.offset + page.limit], limit=page.limit, offset=page.offset
     )

@@ -5,14 +5,17 @@ own clause builders, so "since", "outlet" or "country" mean here exactly what
 they mean to ``saywho ledger`` and to ``Store.ledger``; what this module adds is
 the shape a page needs: the ledger as a matrix of its busiest actors and
 targets, stance counts per month, the offsets the article page highlights, and
-a list of articles.
+a list of articles, and the spread groups a reader pages through.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 
+from saywho.config import CascadeOptions
+from saywho.spread import Cascade
 from saywho.store.queries import (
     POLARITIES,
     Where,
@@ -21,7 +24,8 @@ from saywho.store.queries import (
     ledger_where,
     needs_evidence,
 )
-from saywho.store.rows import LedgerEntry, LedgerFilter, TimeAndPlace
+from saywho.store.rows import LedgerEntry, LedgerFilter, QuoteRow, TimeAndPlace
+from saywho.store.spread import quote_rows, stored_cascades
 
 # --- the ledger as a matrix -------------------------------------------------------
 
@@ -309,3 +313,30 @@ def articles(
         (*where.parameters, limit, offset),
     ).fetchall()
     return [ArticleSummary(*row) for row in rows]
+
+
+# --- spread -----------------------------------------------------------------------
+
+_spread_cache = threading.local()
+# Distinct cascade settings a worker thread remembers (each page of /spread reuses one).
+_SPREAD_CACHE_SIZE = 8
+
+
+def spread_groups(
+    connection: sqlite3.Connection, options: CascadeOptions
+) -> tuple[list[Cascade], list[QuoteRow]]:
+    """The stored cascades and repeated quotations, rebuilt only when the database
+    changed: building them reads every link, seconds for hundreds of thousands, and
+    a reader pages through them. ``PRAGMA data_version`` moves when another
+    connection commits (a ``saywho spread`` or an ingest)."""
+    version = connection.execute("PRAGMA data_version").fetchone()[0]
+    key = (id(connection), version, options)
+    entries: dict[object, tuple[list[Cascade], list[QuoteRow]]] = getattr(
+        _spread_cache, "entries", {}
+    )
+    if key not in entries:
+        if len(entries) >= _SPREAD_CACHE_SIZE:
+            entries.clear()
+        entries[key] = (stored_cascades(connection, options), quote_rows(connection))
+        _spread_cache.entries = entries
+    return entries[key]

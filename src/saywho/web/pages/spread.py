@@ -10,8 +10,9 @@ from fastapi.responses import HTMLResponse
 
 from saywho.config import CascadeOptions
 from saywho.store.rows import CascadeFilter
-from saywho.store.spread import cascade_rows, quote_rows, stored_cascades
+from saywho.store.spread import cascade_rows, chosen_quotes
 from saywho.web.params import Paging, cascade_filter, cascade_options, paging
+from saywho.web.queries import spread_groups
 from saywho.web.stores import store_of
 from saywho.web.templating import render
 
@@ -27,7 +28,7 @@ def spread(
     page: Annotated[Paging, Depends(paging)],
 ) -> HTMLResponse:
     connection = store_of(request).connection()
-    cascades = stored_cascades(connection, options)
+    cascades, quotes = spread_groups(connection, options)
     rows = cascade_rows(connection, cascades, query)
     return render(
         "spread.html",
@@ -41,5 +42,5 @@ def spread(
         query=query,
         paging=page,
         params=dict(request.query_params),
-        quotes=quote_rows(connection)[:QUOTES_SHOWN],
+        quotes=chosen_quotes(quotes)[:QUOTES_SHOWN],
     )
