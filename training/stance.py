@@ -89,30 +89,6 @@ def macro_f1(gold: list[int], predicted: list[int]) -> float:
     return 100 * sum(scores) / len(scores)
 
 
-def with_swapped_targets(
-    examples: list[Example], share: float, rng: np.random.Generator
-) -> list[Example]:
-    """``share`` of the examples with their target's mention replaced by another
-    target's from the training set: the polarity is the sentence's, not the name's."""
-    names = sorted({m for item, _ in examples if _is_name(m := item.text[item.start : item.end])})
-    swapped = []
-    for item, label in examples:
-        if _is_name(item.text[item.start : item.end]) and rng.random() < share:
-            name = names[rng.integers(len(names))]
-            text = item.text[: item.start] + name + item.text[item.end :]
-            item = TargetInText(text, item.start, item.start + len(name))
-        swapped.append((item, label))
-    return swapped
-
-
-def _is_name(mention: str) -> bool:
-    """A proper name, not a pronoun ("She", "his") or a description."""
-    return mention[:1].isupper() and mention.lower() not in PRONOUNS and len(mention) > 2
-
-
-PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "they", "them", "their", "i", "we"})
-
-
 def batches(examples: list[Example], size: int, tokenizer, device: str, shuffle: bool, rng=None):  # type: ignore[no-untyped-def]
     order = np.arange(len(examples))
     if shuffle:
@@ -168,10 +144,7 @@ def train_run(
     history = []
     for epoch in range(args.epochs):
         model.train()
-        train = data["train"]
-        if args.swap_targets:
-            train = with_swapped_targets(train, args.swap_targets, rng)
-        for _, tensors, labels in batches(train, args.batch, tokenizer, device, True, rng):
+        for _, tensors, labels in batches(data["train"], args.batch, tokenizer, device, True, rng):
             with torch.autocast(
                 device_type=device.split(":")[0], dtype=torch.bfloat16, enabled=device != "cpu"
             ):
@@ -208,13 +181,6 @@ def main() -> None:
     parser.add_argument("--seeds", default="0,1,2,3")
     parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument(
-        "--swap-targets",
-        type=float,
-        default=0.0,
-        metavar="P",
-        help="each epoch, replace this share of target mentions by other targets' names",
-    )
     parser.add_argument(
         "--limit", type=int, default=0, help="train on the first N examples (smoke test)"
     )
