@@ -241,10 +241,8 @@ def test_story_similarity_on_semeval_pairs_beats_word_overlap(shared_dir: Path) 
 HOSTILE_TITLE = "<script>alert('spread')</script> Harbour & <b>bold</b>"
 
 
-@pytest.fixture(scope="module")
-def spread_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def build_spread_database(folder: Path) -> Path:
     """The corpus plus a hostile-titled copy of the harbour story, linked by `saywho spread`."""
-    folder = tmp_path_factory.mktemp("spread-web")
     lines = CORPUS.read_text("utf-8").splitlines()
     copy = json.loads(lines[-1]) | {
         "url": "https://copycat.example/harbour",
@@ -258,6 +256,11 @@ def spread_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert main(["ingest", str(records), "--db", str(db)]) == 0
     assert main(["spread", "--db", str(db), "--format", "csv"]) == 0
     return db
+
+
+@pytest.fixture(scope="module")
+def spread_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_spread_database(tmp_path_factory.mktemp("spread-web"))
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from test_spread import HOSTILE_TITLE, build_spread_database
 from test_web_corpus import HOSTILE_ACTOR, SCRIPT_TITLE, live_server, web_database
 
 from saywho.web import create_app
@@ -161,3 +162,25 @@ def test_overview_and_search_highlights(tab: Watched, server: str, artifacts: Pa
     assert marks.count() > 0
     assert marks.first.inner_text().lower().startswith("favorite")
     page.screenshot(path=artifacts / "search.png", full_page=True)
+
+
+def test_spread_page_filters_and_leads_to_an_articles_copies(
+    tab: Watched, artifacts: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    database = build_spread_database(tmp_path_factory.mktemp("spread-browser"))
+    with live_server(create_app(database)) as base:
+        page = tab.page
+        page.goto(f"{base}/spread")
+        assert page.get_by_text(HOSTILE_TITLE).count() == 1  # shown as text
+        assert page.locator("img, iframe, object, embed, b, i").count() == 0
+        page.get_by_label("coordinated only").check()
+        page.get_by_role("button", name="Apply").click()
+        page.wait_for_url("**/spread?*coordinated=true*")
+        assert page.get_by_text(HOSTILE_TITLE).count() == 0
+        page.screenshot(path=artifacts / "spread.png", full_page=True)
+        page.get_by_text("Veloria denies election interference in Marland").first.click()
+        page.wait_for_url("**/articles/*")
+        elsewhere = page.locator("table.linked").inner_text()
+        assert "translation" in elsewhere and "Rundschau" in elsewhere
+        assert "copy" in elsewhere and "same story" in elsewhere
+        tab.assert_clean()
