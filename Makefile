@@ -8,7 +8,7 @@ SAYWHO := $(VENV)/bin/saywho
 SHARED ?= ../shared
 
 .PHONY: demo test test-browser lint typecheck docs eval-attribution eval-stance eval-extraction \
-	eval-spread bench-spread \
+	eval-spread bench-spread bench-spark \
 	bench-ingest bench-serve train-attribution train-stance clean-venv
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt pyproject.toml
@@ -54,6 +54,10 @@ eval-spread: $(VENV)/.installed
 # Linking 10k-100k synthetic articles (the window and MinHash banding) beside all-pairs cosine.
 bench-spread: $(VENV)/.installed
 	$(PY) bench/spread_scale.py
+
+# The pipeline on Spark in local mode beside saywho analyze --workers 2 (PolNeAR test x 4).
+bench-spark: $(VENV)/.installed
+	$(PY) bench/spark.py --shared $(SHARED)
 
 # ScrapingHub article extraction benchmark: saywho's HTML path beside plain trafilatura,
 # 4-gram F1 on both halves of the pages and all of them, pages/s.

@@ -93,6 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("out", help="output directory (must not exist)")
     parser.add_argument("--master", help="Spark master (default: spark-submit's, or local[*])")
     parser.add_argument("--no-stance", action="store_true", help="skip the stance model")
+    parser.add_argument(
+        "--partitions",
+        type=int,
+        metavar="N",
+        help="split the records into at least N partitions (default: Spark's parallelism)",
+    )
     args = parser.parse_args(argv)
     from pyspark.sql import SparkSession
 
@@ -104,7 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     spark = builder.getOrCreate()
     config = replace(DEFAULT_CONFIG, stance_model=None) if args.no_stance else DEFAULT_CONFIG
     try:
-        analyze_dataframe(spark.read.json(args.records), config).write.json(args.out)
+        records = spark.read.json(args.records)
+        # A small file is one partition, which would keep all but one core idle.
+        partitions = args.partitions or spark.sparkContext.defaultParallelism
+        if records.rdd.getNumPartitions() < partitions:
+            records = records.repartition(partitions)
+        analyze_dataframe(records, config).write.json(args.out)
         # Counted from what was written: counting the results again would analyze again.
         written = spark.read.json(args.out).groupBy("ok").count().collect()
         counts: dict[bool, int] = {row["ok"]: row["count"] for row in written}
