@@ -82,7 +82,7 @@ def test_spark_gives_the_articles_saywho_analyze_gives(
 
     assert len(results) == len(given) + 1  # every record, once
     failed = results["https://empty.example/1"]
-    assert not failed["ok"] and failed["reason"] == "record has neither text nor html"
+    assert not failed["ok"] and failed["reason"] == 'record has neither "text" nor "html"'
 
     for path in RECORDS:
         assert (

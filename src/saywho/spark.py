@@ -26,6 +26,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from saywho.config import DEFAULT_CONFIG, PipelineConfig
+from saywho.ingest.records import document_or_failure
 from saywho.model import Failure, RawDocument
 
 if TYPE_CHECKING:
@@ -60,18 +61,12 @@ def analyze_partition(
 
 
 def _documents(rows: Iterable[Any]) -> Iterator[RawDocument | Failure]:
+    """The records as saywho's JSON reader takes them ("text" wins over "html")."""
     for row in rows:
         record = row.asDict() if hasattr(row, "asDict") else dict(row)
-        fields = {name: record.get(name) for name in RECORD_FIELDS}
-        source = fields.pop("source") or fields["url"] or f"record {record.get(_ROW_NUMBER)}"
-        if not fields["text"] and not fields["html"]:
-            yield Failure(source, "record has neither text nor html")
-            continue
-        yield RawDocument(source=str(source), **{k: _text(v) for k, v in fields.items()})
-
-
-def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+        fields = {name: record[name] for name in RECORD_FIELDS if record.get(name) is not None}
+        source = fields.pop("source", None) or fields.get("url") or f"record {record[_ROW_NUMBER]}"
+        yield document_or_failure(fields, str(source))
 
 
 def analyze_dataframe(frame: DataFrame, config: PipelineConfig = DEFAULT_CONFIG) -> DataFrame:

@@ -40,12 +40,12 @@ def records_from_json(data: bytes, source: str) -> list[RawDocument | Failure]:
         raise InputError("empty file")
     value = _parse_json(decode_utf8(data))
     if isinstance(value, dict):
-        return [_document_or_failure(value, source)]
+        return [document_or_failure(value, source)]
     if not isinstance(value, list):
         raise InputError(f"JSON must be an object or an array of objects, not {_json_type(value)}")
     if not value:
         raise InputError("empty JSON array (no records)")
-    return [_document_or_failure(record, f"{source}#{n}") for n, record in enumerate(value, 1)]
+    return [document_or_failure(record, f"{source}#{n}") for n, record in enumerate(value, 1)]
 
 
 def records_from_jsonl(
@@ -82,7 +82,7 @@ def _record_from_line(line: bytes, source: str) -> RawDocument | Failure:
         record = _parse_json(decode_utf8(line.rstrip(b"\r\n"), " of the line"), one_line=True)
     except InputError as exc:
         return Failure(source, str(exc))
-    return _document_or_failure(record, source)
+    return document_or_failure(record, source)
 
 
 def _parse_json(text: str, *, one_line: bool = False) -> object:
@@ -97,7 +97,8 @@ def _parse_json(text: str, *, one_line: bool = False) -> object:
         raise InputError("invalid JSON: nested too deeply") from exc
 
 
-def _document_or_failure(record: object, source: str) -> RawDocument | Failure:
+def document_or_failure(record: object, source: str) -> RawDocument | Failure:
+    """One record as a RawDocument, or the Failure that says what is wrong with it."""
     try:
         return _document_from_record(record, source)
     except InputError as exc:
