@@ -607,3 +607,15 @@ def test_search_with_only_fts_operators_is_not_a_crash(tmp_path: Path) -> None:
 
     with Store(tmp_path / "s.db") as store, pytest.raises(QueryError, match="nothing to"):
         store.search("***", SearchFilter(), 10, 0)
+
+
+def test_date_times_with_an_offset_filter_as_the_moment_they_are() -> None:
+    from saywho.store.queries import QueryError, day_start, moment_after
+
+    # Stored dates are normalized to UTC (…Z); a bound with an offset must be too.
+    assert day_start("2026-03-02T09:00+02:00") == "2026-03-02T07:00:00Z"
+    assert moment_after("2026-03-02T09:00+02:00") == "2026-03-02T07:00:00Z\uffff"
+    assert day_start("2026-03-02") == "2026-03-02"
+    assert moment_after("2026-03-02") == "2026-03-03"
+    with pytest.raises(QueryError, match="ISO date or date-time"):
+        day_start("2026-03-02Tnoon")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Literal
 
+from saywho.ingest.dates import normalize_published
 from saywho.store.rows import (
     ArticleEntity,
     ArticleRecord,
@@ -101,6 +102,8 @@ def moment_after(value: str) -> str:
 
 
 def _checked_date(value: str, name: str) -> str:
+    """A date as given, or a date-time in the stored form (UTC, ``…Z``), so that
+    ``2024-09-30T10:00+02:00`` compares with stored dates as the moment it is."""
     text = value.strip()
     try:
         date.fromisoformat(text[:10])
@@ -108,7 +111,12 @@ def _checked_date(value: str, name: str) -> str:
         raise QueryError(
             f"--{name} must be an ISO date such as 2024-09-30, not {value!r}"
         ) from error
-    return text
+    if len(text) == 10:
+        return text
+    moment = normalize_published(text)
+    if moment is None:
+        raise QueryError(f"--{name} must be an ISO date or date-time, not {value!r}")
+    return moment
 
 
 def canonical_name(db: sqlite3.Connection, table: str, column: str, name: str) -> str:
