@@ -115,9 +115,9 @@ def _similar_pairs(
     """Index pairs (i < j) within the time window whose vectors reach the lower of the
     story and translation thresholds.
 
-    Dated articles are taken in date order, a block at a time, against the articles
-    dated within the window of the block: the work grows with the news of a window,
-    not with the square of the archive. Undated articles are compared with all.
+    Dated articles are taken in date order, a block at a time, against the later
+    articles within the window of the block: the work grows with the news of a
+    window, not with the square of the archive. Undated articles are compared with all.
     """
     dated = np.flatnonzero(~np.isnan(days))
     # Dated articles by date, then the undated: a window is then a slice, not a copy.
@@ -136,7 +136,7 @@ def _similar_pairs(
         for first, second, score in _alike(
             ordered, order, slice(start, stop), slice(start, high), threshold
         ):
-            if abs(days[first] - days[second]) <= window:
+            if _near(days, first, second, options):
                 found[(first, second)] = score
     for start in range(len(dated), len(order), _BLOCK):
         rows = slice(start, min(start + _BLOCK, len(order)))
