@@ -523,6 +523,8 @@ def test_a_quotation_lifted_into_other_articles_is_found(
         assert client.get("/api/quotes?speaker=Anna+Ferreira").json()["items"][0]["outlets"] == 3
         page = client.get("/spread").text
         assert "Repeated quotations" in page and QUOTE in page
+        first = client.get("/articles/1").text  # the Northern Wire article
+        assert "also quoted in" in first and 'href="/articles/3">Port Aldine News</a>' in first
 
 
 def test_links_to_statements_replaced_meanwhile_are_left_out(

@@ -284,3 +284,13 @@ class QuoteRow:
     outlet_names: list[str]  # in the order they first carried it
     statement_ids: list[int]
     article_ids: list[int]
+
+
+@dataclass(frozen=True)
+class QuotedElsewhere:
+    """Another article that carries the words of one of an article's statements."""
+
+    statement_id: int  # the statement of the article at hand
+    article_id: int  # the other article
+    outlet: str | None
+    published: str | None

@@ -28,7 +28,13 @@ from saywho.spread.cascades import linked_groups
 from saywho.spread.links import Link, published_moment
 from saywho.spread.quotes import Quote, find_quote_links
 from saywho.store.queries import day_start, moment_after
-from saywho.store.rows import CascadeFilter, CascadeRow, LinkedArticle, QuoteRow
+from saywho.store.rows import (
+    CascadeFilter,
+    CascadeRow,
+    LinkedArticle,
+    QuotedElsewhere,
+    QuoteRow,
+)
 from saywho.store.store import write_transaction
 
 _ARTICLES = """
@@ -62,6 +68,18 @@ SELECT s.id, s.article_id, coalesce(s.speaker_entity, s.speaker), s.content, s.p
        o.domain
 FROM statements s LEFT JOIN outlets o ON o.id = s.outlet_id
 WHERE s.id IN (SELECT first_id FROM statement_links UNION SELECT second_id FROM statement_links)
+"""
+
+# Both directions of each quote link that touches one article's statements.
+_QUOTED_ELSEWHERE = """
+SELECT mine.id, theirs.article_id, coalesce(o.name, o.domain), theirs.published
+FROM statements mine
+JOIN statement_links l ON mine.id IN (l.first_id, l.second_id)
+JOIN statements theirs
+  ON theirs.id = CASE WHEN l.first_id = mine.id THEN l.second_id ELSE l.first_id END
+LEFT JOIN outlets o ON o.id = theirs.outlet_id
+WHERE mine.article_id = ?
+ORDER BY mine.id, theirs.published IS NULL, theirs.published, theirs.article_id
 """
 
 # Each outlet by its domain (what SpreadArticle.outlet holds here: names need not be
@@ -363,3 +381,13 @@ def chosen_quotes(
         if row.outlets >= min_outlets
         and (wanted is None or wanted in {name.lower() for name in row.speakers})
     ]
+
+
+def quoted_elsewhere(
+    connection: sqlite3.Connection, article_id: int
+) -> dict[int, list[QuotedElsewhere]]:
+    """Per statement of an article, the other articles that carry its words."""
+    found: dict[int, list[QuotedElsewhere]] = {}
+    for row in connection.execute(_QUOTED_ELSEWHERE, (article_id,)):
+        found.setdefault(row[0], []).append(QuotedElsewhere(*row))
+    return found

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from saywho.store.rows import TimeAndPlace
-from saywho.store.spread import link_count, linked_articles
+from saywho.store.spread import link_count, linked_articles, quoted_elsewhere
 from saywho.web.highlight import LAYERS, Mark, segments, statement_marks
 from saywho.web.params import Paging, article_filter, paging
 from saywho.web.queries import articles as list_articles
@@ -72,4 +72,5 @@ def article(request: Request, article_id: int) -> HTMLResponse:
         anchor=statement_anchor,
         linked=linked_articles(store.connection(), article_id, LINKED_SHOWN),
         linked_total=link_count(store.connection(), article_id),
+        quoted=quoted_elsewhere(store.connection(), article_id),
     )
