@@ -60,55 +60,55 @@ def spark() -> Iterator[Any]:
         session.stop()
 
 
-def records() -> list[dict[str, Any]]:
-    return [json.loads(line) for path in RECORDS for line in path.read_text("utf-8").splitlines()]
+def records_file(folder: Path) -> Path:
+    """The project's example records, a blank line, a corrupt line and a record without
+    a body, as one JSON-lines file."""
+    lines = [line for path in RECORDS for line in path.read_text("utf-8").splitlines()]
+    lines[2:2] = ["", '{"text": "cut short', json.dumps({"url": "https://empty.example/1"})]
+    path = folder / "records.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
 
 
-def without_source(article: dict[str, Any]) -> dict[str, Any]:
-    return {key: value for key, value in article.items() if key != "source"}
-
-
-def test_spark_gives_the_articles_saywho_analyze_gives(
+def test_spark_gives_what_saywho_analyze_gives(
     spark: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from saywho.spark import analyze_dataframe
+    from saywho.spark import analyze_lines
 
-    given = records()
-    frame = spark.createDataFrame(
-        [{**record, "title": record.get("title")} for record in given]
-        + [{"url": "https://empty.example/1", "title": "No body"}]
-    ).repartition(3)
-    results = {row["source"]: row for row in analyze_dataframe(frame).collect()}
+    path = records_file(tmp_path)
+    lines = spark.sparkContext.textFile(str(path), minPartitions=3)
+    on_spark = {row[0]: row for row in analyze_lines(lines, str(path)).collect()}
 
-    assert len(results) == len(given) + 1  # every record, once
-    failed = results["https://empty.example/1"]
-    assert not failed["ok"] and failed["reason"] == 'record has neither "text" nor "html"'
-
-    for path in RECORDS:
-        assert (
-            main(["analyze", str(path), "--format", "jsonl", "--out", str(tmp_path / "a.jsonl")])
-            == 0
-        )
-        for line in (tmp_path / "a.jsonl").read_text("utf-8").splitlines():
-            local = json.loads(line)
-            on_spark = results[local["url"]]
-            assert on_spark["ok"] and on_spark["reason"] is None
-            assert without_source(json.loads(on_spark["article"])) == without_source(local)
+    local_out = tmp_path / "local.jsonl"
+    assert main(["analyze", str(path), "--format", "jsonl", "--out", str(local_out)]) == 1
+    failures = capsys.readouterr().err
+    local = [json.loads(line) for line in local_out.read_text("utf-8").splitlines()]
+    assert len(on_spark) == len(local) + 2  # every non-blank line, once
+    for article in local:
+        source, ok, reason, text = on_spark[article["source"]]
+        assert ok and reason is None and json.loads(text) == article
+    for line_number in (4, 5):  # the corrupt line and the record without a body
+        source, ok, reason, text = on_spark[f"{path}#{line_number}"]
+        assert not ok and text is None and f"{source}: {reason}" in failures
 
 
-def test_the_module_reads_jsonl_and_writes_one_line_per_record(spark: Any, tmp_path: Path) -> None:
+def test_the_module_writes_one_line_per_record_and_keeps_an_existing_output(
+    spark: Any, tmp_path: Path
+) -> None:
     # Its own process (and JVM): `python -m saywho.spark` stops the session it ends with.
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "saywho.spark", str(RECORDS[0]), str(out)]
-    finished = subprocess.run(
-        [*command, "--master", "local[1]", "--no-stance"], capture_output=True, text=True
-    )
-    assert finished.returncode == 0, finished.stderr[-2000:]
-    assert "saywho: 2 analyzed, 0 failed" in finished.stdout
+    command = [sys.executable, "-m", "saywho.spark", str(records_file(tmp_path)), str(out)]
+    options = ["--master", "local[2]", "--no-stance"]
+    finished = subprocess.run([*command, *options], capture_output=True, text=True)
+    assert finished.returncode == 1, finished.stderr[-2000:]  # two records failed
+    assert "saywho: 8 analyzed, 2 failed" in finished.stdout
     rows = [
         json.loads(line)
         for part in sorted(out.glob("part-*.json"))
         for line in part.read_text("utf-8").splitlines()
     ]
-    assert len(rows) == 2 and all(row["ok"] for row in rows)
-    assert json.loads(rows[0]["article"])["schema"] == "saywho.article/1"
+    assert len(rows) == 10
+    assert all(set(row) == {"source", "ok", "reason", "article"} for row in rows)
+    assert json.loads(next(r for r in rows if r["ok"])["article"])["schema"] == "saywho.article/1"
+    again = subprocess.run([*command, *options], capture_output=True, text=True)
+    assert again.returncode == 2 and "exists already" in again.stderr

@@ -612,10 +612,14 @@ def test_search_with_only_fts_operators_is_not_a_crash(tmp_path: Path) -> None:
 def test_date_times_with_an_offset_filter_as_the_moment_they_are() -> None:
     from saywho.store.queries import QueryError, day_start, moment_after
 
-    # Stored dates are normalized to UTC (…Z); a bound with an offset must be too.
-    assert day_start("2026-03-02T09:00+02:00") == "2026-03-02T07:00:00Z"
-    assert moment_after("2026-03-02T09:00+02:00") == "2026-03-02T07:00:00Z\uffff"
+    # Stored dates are UTC (…Z) or zone-less; a bound keeps the precision it was given,
+    # standing for every moment it is a prefix of, and a zone is moved to UTC.
+    assert day_start("2026-03-02T09:00+02:00") == "2026-03-02T07:00"
+    assert moment_after("2026-03-02T09:00+02:00") == "2026-03-02T07:00\uffff"
+    assert day_start("2026-03-02T08:00Z") == "2026-03-02T08:00"
+    assert moment_after("2024-10-03T18:30") == "2024-10-03T18:30\uffff"  # the whole minute
+    assert moment_after("2024-10-03T20:30+02:00") > "2024-10-03T18:30:45Z"
     assert day_start("2026-03-02") == "2026-03-02"
     assert moment_after("2026-03-02") == "2026-03-03"
     with pytest.raises(QueryError, match="ISO date or date-time"):
-        day_start("2026-03-02Tnoon")
+        day_start("2026-03-02T25:00Z")

@@ -1,12 +1,11 @@
 """The pipeline on Spark, for corpora that outgrow one machine.
 
 Each Python worker builds one ``Pipeline`` (the models load once per worker, not
-per record) and analyzes its partitions with the same ``Pipeline.analyze`` that
-``saywho analyze`` runs, so an article comes out the same on a laptop and on a
-cluster. Records are the fields of saywho's JSON/JSONL input: ``text`` or
-``html``, and optional ``url``, ``title``, ``published``, ``outlet`` and
-``source``. Every record comes out as one row: ``ok`` with the article as
-``saywho.article/1`` JSON, or not ``ok`` with the reason; nothing is dropped.
+per task) and analyzes its partitions with the same ``Pipeline.analyze`` that
+``saywho analyze`` runs, on records read by saywho's own JSON-lines rules, so an
+article comes out the same on a laptop and on a cluster. Every input line comes
+out as one row: ``ok`` with the article as ``saywho.article/1`` JSON, or not
+``ok`` with the reason; nothing is dropped.
 
     python -m saywho.spark records.jsonl out/ [--master local[4]] [--no-stance]
 
@@ -23,36 +22,48 @@ import sys
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from saywho.config import DEFAULT_CONFIG, PipelineConfig
-from saywho.ingest.records import document_or_failure
+from saywho.ingest.records import record_from_line
 from saywho.model import Failure, RawDocument
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame
+    from pyspark import RDD
 
     from saywho.pipeline import Pipeline
 
-RECORD_FIELDS = ("source", "text", "html", "url", "title", "published", "outlet")
 RESULT_DDL = "source STRING, ok BOOLEAN, reason STRING, article STRING"
-_ROW_NUMBER = "_saywho_row"
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+Result = tuple[str, bool, str | None, str | None]
 
 # One pipeline per worker process, for the settings it was built with.
 _pipelines: dict[PipelineConfig, Pipeline] = {}
 
 
 def analyze_partition(
-    rows: Iterable[Any], config: PipelineConfig = DEFAULT_CONFIG
-) -> Iterator[tuple[str, bool, str | None, str | None]]:
-    """(source, ok, reason, article JSON) for each record of one partition, in order."""
+    lines: Iterable[tuple[str, int]], name: str, config: PipelineConfig = DEFAULT_CONFIG
+) -> Iterator[Result]:
+    """(source, ok, reason, article JSON) for each (line, index) of one partition, in
+    order; a record's source is ``name#N``, N its line number from 1, as in
+    ``saywho analyze``. Blank lines are skipped."""
+    records = (
+        record_from_line(line.encode("utf-8"), f"{name}#{index + 1}")
+        for line, index in lines
+        if line.strip()
+    )
+    yield from _analyzed(records, config)
+
+
+def _analyzed(records: Iterator[RawDocument | Failure], config: PipelineConfig) -> Iterator[Result]:
     from saywho.output.jsonio import article_to_dict
     from saywho.pipeline import Pipeline
 
     pipeline = _pipelines.get(config)
     if pipeline is None:
         pipeline = _pipelines[config] = Pipeline(config)
-    for result in pipeline.analyze(_documents(rows)):
+    for result in pipeline.analyze(records):
         if isinstance(result, Failure):
             yield result.source, False, result.reason, None
         else:
@@ -60,22 +71,11 @@ def analyze_partition(
             yield result.document.source, True, None, article
 
 
-def _documents(rows: Iterable[Any]) -> Iterator[RawDocument | Failure]:
-    """The records as saywho's JSON reader takes them ("text" wins over "html")."""
-    for row in rows:
-        record = row.asDict() if hasattr(row, "asDict") else dict(row)
-        fields = {name: record[name] for name in RECORD_FIELDS if record.get(name) is not None}
-        source = fields.pop("source", None) or fields.get("url") or f"record {record[_ROW_NUMBER]}"
-        yield document_or_failure(fields, str(source))
-
-
-def analyze_dataframe(frame: DataFrame, config: PipelineConfig = DEFAULT_CONFIG) -> DataFrame:
-    """One result row per record of ``frame`` (columns: ``RESULT_DDL``)."""
-    from pyspark.sql import functions
-
-    numbered = frame.withColumn(_ROW_NUMBER, functions.monotonically_increasing_id())
-    results = numbered.rdd.mapPartitions(partial(analyze_partition, config=config))
-    return frame.sparkSession.createDataFrame(results, RESULT_DDL)
+def analyze_lines(
+    lines: RDD[str], name: str, config: PipelineConfig = DEFAULT_CONFIG
+) -> RDD[Result]:
+    """One result per non-blank line of an RDD of JSON-lines records."""
+    return lines.zipWithIndex().mapPartitions(partial(analyze_partition, name=name, config=config))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -95,6 +95,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="split the records into at least N partitions (default: Spark's parallelism)",
     )
     args = parser.parse_args(argv)
+    if "://" not in args.out and Path(args.out).exists():
+        print(f"saywho: error: {args.out} exists already", file=sys.stderr)
+        return EXIT_USAGE
+    from py4j.protocol import Py4JJavaError
+    from pyspark.errors import AnalysisException
     from pyspark.sql import SparkSession
 
     # Local workers run this interpreter, which has saywho (a cluster sets its own).
@@ -105,20 +110,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     spark = builder.getOrCreate()
     config = replace(DEFAULT_CONFIG, stance_model=None) if args.no_stance else DEFAULT_CONFIG
     try:
-        records = spark.read.json(args.records)
-        # A small file is one partition, which would keep all but one core idle.
-        partitions = args.partitions or spark.sparkContext.defaultParallelism
-        if records.rdd.getNumPartitions() < partitions:
-            records = records.repartition(partitions)
-        analyze_dataframe(records, config).write.json(args.out)
+        lines = spark.sparkContext.textFile(args.records, minPartitions=args.partitions)
+        results = analyze_lines(lines, args.records, config)
+        frame = spark.createDataFrame(results, RESULT_DDL)
+        frame.write.option("ignoreNullFields", False).json(args.out)
         # Counted from what was written: counting the results again would analyze again.
-        written = spark.read.json(args.out).groupBy("ok").count().collect()
-        counts: dict[bool, int] = {row["ok"]: row["count"] for row in written}
+        written = spark.read.schema(RESULT_DDL).json(args.out).groupBy("ok").count().collect()
+    except AnalysisException as error:
+        print(f"saywho: error: {str(error).strip().splitlines()[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    except Py4JJavaError as error:  # the Java side's own message says what went wrong
+        print(f"saywho: error: {error.java_exception.toString()}", file=sys.stderr)
+        return EXIT_USAGE
     finally:
         spark.stop()
+    counts: dict[bool, int] = {row["ok"]: row["count"] for row in written}
     print(f"saywho: {counts.get(True, 0)} analyzed, {counts.get(False, 0)} failed")
-    return 1 if counts.get(False) else 0
+    return EXIT_SOME_FAILED if counts.get(False) else EXIT_OK
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # Through the imported module, so that Spark ships a reference to
+    # saywho.spark.analyze_partition (and its pipeline cache), not a copy of __main__'s.
+    from saywho import spark as this_module
+
+    raise SystemExit(this_module.main())

@@ -67,7 +67,7 @@ def records_from_jsonl(
             yield Failure(record_source, f"record {over_cap(max_bytes)}")
         elif line.strip():
             non_blank_lines += 1
-            yield _record_from_line(line, record_source)
+            yield record_from_line(line, record_source)
     if not non_blank_lines:
         yield Failure(source, "empty file (no records)")
 
@@ -77,7 +77,8 @@ def _skip_rest_of_line(stream: LineStream) -> None:
         pass
 
 
-def _record_from_line(line: bytes, source: str) -> RawDocument | Failure:
+def record_from_line(line: bytes, source: str) -> RawDocument | Failure:
+    """One JSONL line as a RawDocument, or the Failure that says what is wrong with it."""
     try:
         record = _parse_json(decode_utf8(line.rstrip(b"\r\n"), " of the line"), one_line=True)
     except InputError as exc:

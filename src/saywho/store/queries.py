@@ -14,10 +14,9 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from saywho.ingest.dates import normalize_published
 from saywho.store.rows import (
     ArticleEntity,
     ArticleRecord,
@@ -89,21 +88,26 @@ def add_time_and_place(where: Where, query: TimeAndPlace, table: str) -> None:
 
 def day_start(value: str) -> str:
     """``value`` checked as an ISO date or date-time: the first moment a ``since`` keeps."""
-    return _checked_date(value, "since")
+    return checked_date(value, "since")
 
 
 def moment_after(value: str) -> str:
     """The smallest ISO string after every moment of ``value`` (a whole day for a date)."""
-    checked = _checked_date(value, "until")
+    checked = checked_date(value, "until")
     if len(checked) == 10:
         return (date.fromisoformat(checked) + timedelta(days=1)).isoformat()
     # A date-time: everything that sorts at or before it, with any suffix.
     return checked + "\uffff"
 
 
-def _checked_date(value: str, name: str) -> str:
-    """A date as given, or a date-time in the stored form (UTC, ``…Z``), so that
-    ``2024-09-30T10:00+02:00`` compares with stored dates as the moment it is."""
+def checked_date(value: str, name: str) -> str:
+    """A date or date-time as given; one with a zone moved to UTC, to the precision given.
+
+    Stored dates are UTC (``…Z``) or as the source wrote them without a zone, and
+    bounds compare with them as text, a bound standing for every moment it is a
+    prefix of (``until 2024-10-03T18:30`` keeps the whole minute). A zone would
+    break that: ``18:30+02:00`` is the bound ``16:30``.
+    """
     text = value.strip()
     try:
         date.fromisoformat(text[:10])
@@ -111,12 +115,20 @@ def _checked_date(value: str, name: str) -> str:
         raise QueryError(
             f"--{name} must be an ISO date such as 2024-09-30, not {value!r}"
         ) from error
-    if len(text) == 10:
+    zone = _ZONE.search(text) if len(text) > 10 else None
+    if zone is None:
         return text
-    moment = normalize_published(text)
-    if moment is None:
-        raise QueryError(f"--{name} must be an ISO date or date-time, not {value!r}")
-    return moment
+    try:
+        moment = datetime.fromisoformat(
+            text[: zone.start()] + "+00:00" if zone.group() == "Z" else text
+        )
+    except ValueError as error:
+        raise QueryError(f"--{name} must be an ISO date or date-time, not {value!r}") from error
+    in_utc = moment.astimezone(UTC).replace(tzinfo=None).isoformat()
+    return in_utc[: zone.start()]
+
+
+_ZONE = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
 
 
 def canonical_name(db: sqlite3.Connection, table: str, column: str, name: str) -> str:

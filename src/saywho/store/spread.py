@@ -27,7 +27,7 @@ from saywho.spread import (
 from saywho.spread.cascades import linked_groups
 from saywho.spread.links import Link, published_moment
 from saywho.spread.quotes import Quote, find_quote_links
-from saywho.store.queries import day_start, moment_after
+from saywho.store.queries import checked_date
 from saywho.store.rows import (
     CascadeFilter,
     CascadeRow,
@@ -245,18 +245,26 @@ def cascade_rows(
 
 
 def publication_window(query: CascadeFilter) -> tuple[datetime | None, datetime | None]:
-    """The first moment ``since`` keeps and the first moment after ``until``, as aware
-    datetimes (a date is the whole day, UTC); bad dates raise QueryError."""
-    since = published_moment(day_start(query.since)) if query.since else None
+    """The first moment ``since`` keeps and the first moment after ``until``, as the
+    store's filters read them (a date is its whole day, a date-time every moment it
+    is a prefix of, UTC without a zone); bad dates raise QueryError."""
+    since = published_moment(checked_date(query.since, "since")) if query.since else None
     until = None
     if query.until:
-        moment_after(query.until)  # the check
-        end = published_moment(query.until.strip())
-        date_only = len(query.until.strip()) == 10
-        until = (
-            end + (timedelta(days=1) if date_only else timedelta(microseconds=1)) if end else None
-        )
+        text = checked_date(query.until, "until")
+        end = published_moment(text)
+        if end is not None:
+            until = end + _PRECISION.get(len(text), timedelta(microseconds=1))
     return since, until
+
+
+# How long a bound of this many characters lasts: a day, an hour, a minute, a second.
+_PRECISION = {
+    10: timedelta(days=1),
+    13: timedelta(hours=1),
+    16: timedelta(minutes=1),
+    19: timedelta(seconds=1),
+}
 
 
 def _has_outlet(outlets: dict[str, _Outlet], wanted: str) -> bool:
