@@ -72,14 +72,19 @@ WHERE s.id IN (SELECT first_id FROM statement_links UNION SELECT second_id FROM 
 
 # Both directions of each quote link that touches one article's statements.
 _QUOTED_ELSEWHERE = """
-SELECT mine.id, theirs.article_id, coalesce(o.name, o.domain), theirs.published
-FROM statements mine
-JOIN statement_links l ON mine.id IN (l.first_id, l.second_id)
-JOIN statements theirs
-  ON theirs.id = CASE WHEN l.first_id = mine.id THEN l.second_id ELSE l.first_id END
+SELECT DISTINCT pairs.mine_id, theirs.article_id, coalesce(o.name, o.domain), theirs.published
+FROM (
+    SELECT mine.id AS mine_id, l.second_id AS theirs_id
+    FROM statements mine JOIN statement_links l ON l.first_id = mine.id
+    WHERE mine.article_id = :article
+    UNION ALL
+    SELECT mine.id, l.first_id
+    FROM statements mine JOIN statement_links l ON l.second_id = mine.id
+    WHERE mine.article_id = :article
+) pairs
+JOIN statements theirs ON theirs.id = pairs.theirs_id
 LEFT JOIN outlets o ON o.id = theirs.outlet_id
-WHERE mine.article_id = ?
-ORDER BY mine.id, theirs.published IS NULL, theirs.published, theirs.article_id
+ORDER BY pairs.mine_id, theirs.published IS NULL, theirs.published, theirs.article_id
 """
 
 # Each outlet by its domain (what SpreadArticle.outlet holds here: names need not be
@@ -396,6 +401,6 @@ def quoted_elsewhere(
 ) -> dict[int, list[QuotedElsewhere]]:
     """Per statement of an article, the other articles that carry its words."""
     found: dict[int, list[QuotedElsewhere]] = {}
-    for row in connection.execute(_QUOTED_ELSEWHERE, (article_id,)):
+    for row in connection.execute(_QUOTED_ELSEWHERE, {"article": article_id}):
         found.setdefault(row[0], []).append(QuotedElsewhere(*row))
     return found

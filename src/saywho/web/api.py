@@ -14,7 +14,7 @@ from typing import Annotated, Generic, TypeVar
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel
 
-from saywho.config import DEFAULT_CASCADE_OPTIONS, CascadeOptions
+from saywho.config import CascadeOptions
 from saywho.store.rows import (
     ArticleRecord,
     CascadeFilter,
@@ -117,7 +117,7 @@ def cascades(
     page: Pages,
 ) -> Page[CascadeRow]:
     connection = store_of(request).connection()
-    rows = cascade_rows(connection, queries.spread_groups(connection, options)[0], query)
+    rows = cascade_rows(connection, queries.cached_cascades(connection, options), query)
     return Page(
         items=rows[page.offset : page.offset + page.limit], limit=page.limit, offset=page.offset
     )
@@ -135,8 +135,7 @@ def quotes(
     min_outlets: Annotated[int, Query(ge=1, le=10_000)] = 2,
 ) -> Page[QuoteRow]:
     connection = store_of(request).connection()
-    quotes = queries.spread_groups(connection, DEFAULT_CASCADE_OPTIONS)[1]
-    rows = chosen_quotes(quotes, speaker, min_outlets)
+    rows = chosen_quotes(queries.cached_quotes(connection), speaker, min_outlets)
     return Page(
         items=rows[page.offset : page.offset + page.limit], limit=page.limit, offset=page.offset
     )

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from saywho.config import CascadeOptions
 from saywho.spread import Cascade
@@ -320,23 +322,32 @@ def articles(
 _spread_cache = threading.local()
 # Distinct cascade settings a worker thread remembers (each page of /spread reuses one).
 _SPREAD_CACHE_SIZE = 8
+T = TypeVar("T")
 
 
-def spread_groups(
-    connection: sqlite3.Connection, options: CascadeOptions
-) -> tuple[list[Cascade], list[QuoteRow]]:
-    """The stored cascades and repeated quotations, rebuilt only when the database
-    changed: building them reads every link, seconds for hundreds of thousands, and
-    a reader pages through them. ``PRAGMA data_version`` moves when another
-    connection commits (a ``saywho spread`` or an ingest)."""
+def cached_cascades(connection: sqlite3.Connection, options: CascadeOptions) -> list[Cascade]:
+    """The stored cascades, rebuilt only when the database changed: building them
+    reads every link (seconds for hundreds of thousands), and a reader pages."""
+    return _while_unchanged(connection, options, lambda: stored_cascades(connection, options))
+
+
+def cached_quotes(connection: sqlite3.Connection) -> list[QuoteRow]:
+    """The repeated quotations, rebuilt only when the database changed."""
+    return _while_unchanged(connection, "quotes", lambda: quote_rows(connection))
+
+
+def _while_unchanged(connection: sqlite3.Connection, key: object, build: Callable[[], T]) -> T:
+    """``build()``'s value, kept for this thread's connection until another connection
+    commits (``PRAGMA data_version`` moves): one value per key, the latest."""
     version = connection.execute("PRAGMA data_version").fetchone()[0]
-    key = (id(connection), version, options)
-    entries: dict[object, tuple[list[Cascade], list[QuoteRow]]] = getattr(
-        _spread_cache, "entries", {}
-    )
-    if key not in entries:
-        if len(entries) >= _SPREAD_CACHE_SIZE:
-            entries.clear()
-        entries[key] = (stored_cascades(connection, options), quote_rows(connection))
-        _spread_cache.entries = entries
-    return entries[key]
+    entries: dict[object, tuple[int, object]] = getattr(_spread_cache, "entries", {})
+    _spread_cache.entries = entries
+    full_key = (id(connection), key)
+    kept = entries.get(full_key)
+    if kept is not None and kept[0] == version:
+        return kept[1]  # type: ignore[return-value]
+    if full_key not in entries and len(entries) >= _SPREAD_CACHE_SIZE:
+        entries.clear()
+    value = build()
+    entries[full_key] = (version, value)
+    return value

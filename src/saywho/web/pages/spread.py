@@ -12,7 +12,7 @@ from saywho.config import CascadeOptions
 from saywho.store.rows import CascadeFilter
 from saywho.store.spread import cascade_rows, chosen_quotes
 from saywho.web.params import Paging, cascade_filter, cascade_options, paging
-from saywho.web.queries import spread_groups
+from saywho.web.queries import cached_cascades, cached_quotes
 from saywho.web.stores import store_of
 from saywho.web.templating import render
 
@@ -28,7 +28,7 @@ def spread(
     page: Annotated[Paging, Depends(paging)],
 ) -> HTMLResponse:
     connection = store_of(request).connection()
-    cascades, quotes = spread_groups(connection, options)
+    cascades = cached_cascades(connection, options)
     rows = cascade_rows(connection, cascades, query)
     return render(
         "spread.html",
@@ -42,5 +42,5 @@ def spread(
         query=query,
         paging=page,
         params=dict(request.query_params),
-        quotes=chosen_quotes(quotes)[:QUOTES_SHOWN],
+        quotes=chosen_quotes(cached_quotes(connection))[:QUOTES_SHOWN],
     )
