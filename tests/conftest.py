@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from groups import skip_unless_required
 
 from saywho.config import PipelineConfig
 from saywho.pipeline import Pipeline
@@ -23,9 +24,11 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     if not (SHARED / "seed").is_dir():
-        if os.environ.get("SAYWHO_REQUIRE_SHARED") == "1":
-            pytest.fail(f"SAYWHO_REQUIRE_SHARED=1 but {SHARED} has no seed/ folder")
-        pytest.skip(f"needs the project's shared data at {SHARED} (not shipped with saywho)")
+        skip_unless_required(
+            "SAYWHO_REQUIRE_SHARED",
+            f"{SHARED} has no seed/ folder",
+            "needs the project's shared data (not shipped with saywho)",
+        )
     return SHARED
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from groups import skip_unless_required
 
 from saywho.cli import main
 
@@ -39,9 +40,9 @@ def _missing() -> str | None:
 def spark() -> Iterator[Any]:
     missing = _missing()
     if missing:
-        if os.environ.get("SAYWHO_REQUIRE_SPARK") == "1":
-            pytest.fail(f"SAYWHO_REQUIRE_SPARK=1 but {missing}")
-        pytest.skip(f"the Spark tests need pyspark and Java: {missing}")
+        skip_unless_required(
+            "SAYWHO_REQUIRE_SPARK", missing, "the Spark tests need pyspark and Java"
+        )
     from pyspark.sql import SparkSession
 
     # The workers run this interpreter (the one with saywho), not the first python3 on PATH.

@@ -9,13 +9,13 @@ that a failure instead. Screenshots go to test-artifacts/browser/.
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from groups import skip_unless_required
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts" / "browser"
@@ -48,9 +48,9 @@ def chromium() -> Iterator[Any]:
     """A headless Chromium; the session's browser tests share it."""
     missing = _missing()
     if missing:
-        if os.environ.get("SAYWHO_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"SAYWHO_REQUIRE_BROWSER=1 but {missing}")
-        pytest.skip(f"browser tests need headless Chromium: {missing}")
+        skip_unless_required(
+            "SAYWHO_REQUIRE_BROWSER", missing, "browser tests need headless Chromium"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
