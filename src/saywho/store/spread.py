@@ -1,8 +1,9 @@
 """``saywho spread`` over a database: the stored articles in, links back.
 
 Vectors are cached in ``article_vectors`` (per encoder and content hash), so a
-second run encodes only new or changed articles; ``article_links`` is replaced
-as a whole by each run, so it always reflects one set of thresholds.
+second run encodes only new or changed articles; ``article_links`` and
+``statement_links`` are replaced as a whole by each run, so they always reflect
+one set of thresholds.
 """
 
 from __future__ import annotations
@@ -221,6 +222,11 @@ def _outlets(connection: sqlite3.Connection) -> dict[str, _Outlet]:
     }
 
 
+def _outlet_name(outlets: dict[str, _Outlet], domain: str) -> str:
+    """The name an outlet is shown by (its domain when it has none on record)."""
+    return outlets[domain].name if domain in outlets else domain
+
+
 def cascade_rows(
     connection: sqlite3.Connection, cascades: Sequence[Cascade], query: CascadeFilter
 ) -> list[CascadeRow]:
@@ -279,20 +285,17 @@ def _has_outlet(outlets: dict[str, _Outlet], wanted: str) -> bool:
 
 
 def _cascade_row(cascade: Cascade, labels: list[str], outlets: dict[str, _Outlet]) -> CascadeRow:
-    def name(domain: str | None) -> str | None:
-        return outlets[domain].name if domain in outlets else domain
-
     kinds = Counter(link.kind for link in cascade.links)
     return CascadeRow(
         first_published=cascade.first.published,
-        origin=name(cascade.first.outlet),
+        origin=_outlet_name(outlets, cascade.first.outlet) if cascade.first.outlet else None,
         outlets=len(cascade.outlets),
         articles=len(cascade.articles),
         coordinated=cascade.coordinated,
         languages=list(cascade.languages),
         links=", ".join(f"{count} {kind}" for kind, count in kinds.most_common()),
         title=cascade.first.text.split("\n", 1)[0].strip(),
-        outlet_names=[name(domain) or domain for domain in cascade.outlets],
+        outlet_names=[_outlet_name(outlets, domain) for domain in cascade.outlets],
         labels=labels,
         article_ids=[article.id for article in cascade.articles],
         hours_after_first=_hours_after_first(cascade),
@@ -374,7 +377,7 @@ def quote_rows(connection: sqlite3.Connection) -> list[QuoteRow]:
                 quote=members[0].content,
                 outlets=len(outlets),
                 articles=len({s.article_id for s in members}),
-                outlet_names=[names[d].name if d in names else d for d in outlets],
+                outlet_names=[_outlet_name(names, domain) for domain in outlets],
                 statement_ids=[s.id for s in members],
                 article_ids=list(dict.fromkeys(s.article_id for s in members)),
             )
