@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 SAYWHO := $(VENV)/bin/saywho
 SHARED ?= ../shared
 
-.PHONY: demo test test-browser lint typecheck docs eval-attribution eval-stance eval-extraction \
+.PHONY: demo test test-browser lint typecheck docs eval-attribution eval-stance eval-extraction eval-trust \
 	eval-spread bench-spread bench-spark \
 	bench-ingest bench-serve train-attribution train-stance clean-venv
 
@@ -45,6 +45,13 @@ docs: $(VENV)/.installed
 # full pipeline with stance) beside textacy.
 eval-attribution: $(VENV)/.bench-installed
 	$(PY) bench/polnear.py --shared $(SHARED) --split test
+
+# Statements a reader can trust, on saywho's own labelled real-news pages (docs/annotation.md):
+# P/R/F1 at 0.3 and 0.8 character coverage and speaker accuracy on the test half, with the
+# rules attributor and textacy in the same run. TRUST_SPLIT=dev for the half used in development.
+TRUST_SPLIT ?= test
+eval-trust: $(VENV)/.bench-installed
+	$(PY) bench/trust.py --shared $(SHARED) --split $(TRUST_SPLIT) --speed
 
 # SemEval-2022 Task 8 test: how well `saywho spread`'s text vectors track human judgements of
 # whether two articles (mostly in two languages) tell the same story, beside TF-IDF.
