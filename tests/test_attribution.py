@@ -183,3 +183,80 @@ def test_nested_report_keeps_both_statements(pipeline: Pipeline) -> None:
 def test_acts(pipeline: Pipeline, text: str, act: str) -> None:
     [statement] = _statements(pipeline, text)
     assert statement.act == act
+
+
+# --- medium: what is a statement, and how it was conveyed (issue 11) ----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The committee approved the budget on Tuesday.",
+        "The president rejected their bill after a long debate.",
+        "She shrugged off the criticism from her rivals.",
+        "The study found that turnout rose sharply in rural areas.",
+        "The vote is expected to be close in several states.",
+    ],
+    ids=["action", "rejected-a-thing", "shrugged-off", "finding-without-author", "agentless"],
+)
+def test_acts_findings_and_agentless_reports_are_not_statements(
+    pipeline: Pipeline, text: str
+) -> None:
+    assert _statements(pipeline, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "medium"),
+    [
+        ("Sergei Lavrov believes that the West is weakening.", "West is weakening", "thought"),
+        (
+            "The ministry said in a statement that the talks had failed.",
+            "talks had failed",
+            "writing",
+        ),
+        ("Vladimir Putin told reporters that the talks had failed.", "talks had failed", "speech"),
+    ],
+)
+def test_medium(pipeline: Pipeline, text: str, phrase: str, medium: str) -> None:
+    assert _one(_statements(pipeline, text), phrase).medium == medium
+
+
+def test_a_definite_title_resolves_to_the_person_given_it(pipeline: Pipeline) -> None:
+    text = (
+        "Foreign Minister Sergei Lavrov arrived in Ankara on Monday. "
+        "The minister said the talks would be hard."
+    )
+    statement = _one(_statements(pipeline, text), "talks would be hard")
+    assert statement.speaker is not None and statement.speaker.entity == "Sergei Lavrov"
+
+
+def test_an_acronym_is_the_organisation_it_abbreviates(pipeline: Pipeline) -> None:
+    text = (
+        "The Drug Enforcement Administration released new figures on Monday. "
+        "The DEA said heroin seizures had doubled."
+    )
+    statement = _one(_statements(pipeline, text), "seizures had doubled")
+    assert statement.speaker is not None
+    assert statement.speaker.entity == "Drug Enforcement Administration"
+
+
+def test_a_quotation_paragraph_without_a_cue_takes_the_previous_speaker() -> None:
+    # The learned tagger finds the cue-less paragraph; the rules do not look for one.
+    learned = Pipeline(PipelineConfig(raw=True, stance_model=None))
+    text = (
+        '"We will not give in," Sergei Lavrov said on Monday.\n'
+        '"We never have and we never will give in to such pressure from anyone."'
+    )
+    statement = _one(_statements(learned, text), "never have")
+    assert statement.speaker is not None and statement.speaker.entity == "Sergei Lavrov"
+
+
+def test_thought_is_kept_apart_in_the_ledger_unless_included() -> None:
+    text = "Vladimir Putin believes that Donald Trump is a sincere and honest man."
+    for include, side in ((False, "believed"), (True, "expressed")):
+        article = Pipeline(PipelineConfig(raw=True, include_thought=include)).analyze_text(text)
+        assert isinstance(article, Article)
+        [row] = [r for r in article.ledger if r.actor == "Vladimir Putin"]
+        assert getattr(row, side) and not row.declared
+        other = "expressed" if side == "believed" else "believed"
+        assert not getattr(row, other)

@@ -390,8 +390,11 @@ def test_migrations_bring_an_older_database_up_and_refuse_a_newer_one(tmp_path: 
 def test_a_database_of_schema_1_gets_its_ledger_totals_when_opened(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     ingest(db, FIXTURES)
+    with sqlite3.connect(db) as connection:  # statements stored before schema 5 read as speech
+        connection.execute("UPDATE statements SET medium = 'speech'")
     current = table_contents(db)
     with sqlite3.connect(db) as connection:  # as saywho with schema 1 left it
+        connection.execute("ALTER TABLE statements DROP COLUMN medium")  # schema 5
         connection.execute("DROP TABLE ledger_pairs")
         connection.execute("DROP TABLE article_vectors")  # schema 4
         connection.execute("DROP TABLE article_links")

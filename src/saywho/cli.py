@@ -67,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers", type=int, default=1, metavar="N", help="processes to use (default: 1)"
     )
     _add_model_options(analyze)
+    _add_ledger_options(analyze)
     _add_knowledge_options(analyze)
     _add_fetch_options(analyze)
     analyze.set_defaults(run=run_analyze)
@@ -140,6 +141,7 @@ def pipeline_config(args: argparse.Namespace, *, extra_kb: Sequence[Path] = ()) 
         stance_model=None if getattr(args, "no_stance", False) else args.stance_model,
         raw=getattr(args, "raw", False),
         knowledge_bases=(*args.kb, *extra_kb),
+        include_thought=getattr(args, "include_thought", False),
     )
 
 
@@ -209,6 +211,7 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
         "counted as already stored and not fetched",
     )
     _add_model_options(ingest)
+    _add_ledger_options(ingest)
     _add_knowledge_options(ingest)
     _add_fetch_options(ingest)
     ingest.set_defaults(run=store_commands.run_ingest)
@@ -225,6 +228,7 @@ def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentPa
     )
     labels(reanalyze)
     _add_model_options(reanalyze)
+    _add_ledger_options(reanalyze)
     _add_knowledge_options(reanalyze)
     reanalyze.set_defaults(run=store_commands.run_reanalyze)
 
@@ -495,6 +499,15 @@ def _add_model_options(command: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="registered stance model: minilm (learned) or lexicon (faster) "
         f"(default: {DEFAULT_CONFIG.stance_model})",
+    )
+
+
+def _add_ledger_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--include-thought",
+        action="store_true",
+        help="count statements of medium thought (what an actor is reported to believe "
+        "or intend) as expressed in the ledger; by default they are kept apart",
     )
 
 

@@ -21,6 +21,8 @@ class PipelineConfig:
     raw: bool = False  # skip cleaning: offsets index the input text exactly
     knowledge_bases: tuple[Path, ...] = ()
     batch_size: int = 16
+    # Count statements of medium thought as expressed in the ledger (default: apart).
+    include_thought: bool = False
 
 
 DEFAULT_CONFIG = PipelineConfig()

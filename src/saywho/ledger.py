@@ -3,7 +3,9 @@
 A statement counts for its speaker and, through the knowledge base, for the
 state the speaker speaks for (Lavrov's words count for Russia too). Declared
 evidence is an explicit statement of neutrality or preference; everything else
-a statement conveys toward a target is expressed.
+a statement conveys toward a target is expressed, when it was said or written.
+What the actor is only reported to think is kept apart (``believed``), unless
+``include_thought`` counts it as expressed.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from saywho.model import ActorType, Entity, Evidence, LedgerRow, Statement
 from saywho.stance.lexicon import is_declaration
 
 
-def build_ledger(statements: Iterable[Statement], entities: dict[str, Entity]) -> list[LedgerRow]:
+def build_ledger(
+    statements: Iterable[Statement], entities: dict[str, Entity], include_thought: bool = False
+) -> list[LedgerRow]:
     rows: dict[tuple[str, str], LedgerRow] = {}
     for statement in statements:
         if statement.speaker is None or statement.speaker.entity is None:
@@ -28,7 +32,13 @@ def build_ledger(statements: Iterable[Statement], entities: dict[str, Entity]) -
                 if key not in rows:
                     rows[key] = LedgerRow(actor, _actor_type(actor, entities), stance.target)
                 evidence = Evidence(statement.id, stance.polarity)
-                (rows[key].declared if declared else rows[key].expressed).append(evidence)
+                row = rows[key]
+                if declared:
+                    row.declared.append(evidence)
+                elif statement.medium == "thought" and not include_thought:
+                    row.believed.append(evidence)
+                else:
+                    row.expressed.append(evidence)
     return sorted(rows.values(), key=lambda row: (row.actor, row.target))
 
 

@@ -12,6 +12,8 @@ from typing import Literal
 
 Polarity = Literal["negative", "neutral", "positive"]
 Kind = Literal["direct", "indirect", "mixed"]
+# How a statement was conveyed (the Redewiedergabe terms): said, written, or thought.
+Medium = Literal["speech", "writing", "thought"]
 Act = Literal["claim", "denial", "accusation", "praise", "criticism", "prediction", "other"]
 EntityType = Literal["PERSON", "ORG", "GPE", "NORP"]
 ActorType = Literal["person", "state", "organisation", "media", "group", "unknown"]
@@ -113,6 +115,7 @@ class Statement:
     content: list[Span]
     kind: Kind
     act: Act = "claim"
+    medium: Medium = "speech"
     confidence: float = 0.5
     stances: list[Stance] = field(default_factory=list)
 
@@ -136,6 +139,9 @@ class LedgerRow:
     target: str
     declared: list[Evidence] = field(default_factory=list)
     expressed: list[Evidence] = field(default_factory=list)
+    # Statements of medium thought ("is reported to believe"): apart from what the
+    # actor said or wrote unless the ledger is asked to count them as expressed.
+    believed: list[Evidence] = field(default_factory=list)
 
 
 @dataclass

@@ -93,7 +93,7 @@ class Pipeline:
             document=document,
             entities=entities.ordered_entities(),
             statements=statements,
-            ledger=build_ledger(statements, entities.entities),
+            ledger=build_ledger(statements, entities.entities, self.config.include_thought),
         )
 
 

@@ -8,11 +8,12 @@ marks, classifies the act, sets a confidence and numbers the statements.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
 
 from saywho.attribution.acts import classify_act
+from saywho.attribution.medium import medium_of
 from saywho.attribution.speakers import pronoun_mention, resolve_speaker
 from saywho.entities.resolve import EntityIndex
 from saywho.model import Kind, Speaker, Statement
@@ -54,7 +55,13 @@ def kind_of(doc: Doc, candidate: Candidate) -> Kind:
     return "indirect"
 
 
-def to_statement(doc: Doc, entities: EntityIndex, candidate: Candidate) -> Statement:
+def to_statement(doc: Doc, entities: EntityIndex, candidate: Candidate) -> Statement | None:
+    """The statement a candidate makes, or None when it reports no message (an act,
+    a finding no one is named for)."""
+    kind = kind_of(doc, candidate)
+    medium = medium_of(doc, candidate, quoted=kind != "indirect")
+    if medium is None:
+        return None
     speaker = None
     if candidate.speaker is not None:
         entity_name = resolve_speaker(doc, entities, candidate.speaker)
@@ -69,7 +76,6 @@ def to_statement(doc: Doc, entities: EntityIndex, candidate: Candidate) -> State
             entity_name,
         )
     content = [TextSpan(s, e, text_of(doc)[s:e]) for s, e in candidate.content]
-    kind = kind_of(doc, candidate)
     confidence = candidate.confidence
     if confidence is None:  # rules: trust a resolved speaker and verbatim quotes more
         confidence = (
@@ -84,6 +90,7 @@ def to_statement(doc: Doc, entities: EntityIndex, candidate: Candidate) -> State
         cue=candidate.cue,
         content=content,
         kind=kind,
+        medium=medium,
         act=classify_act(candidate.cue_lemma, " ".join(p.text for p in content)),
         confidence=round(confidence, 2),
     )
@@ -92,9 +99,51 @@ def to_statement(doc: Doc, entities: EntityIndex, candidate: Candidate) -> State
 def to_statements(
     doc: Doc, entities: EntityIndex, candidates: Iterable[Candidate]
 ) -> list[Statement]:
-    """Statements in text order, with ids s1, s2, ... unique within the article."""
-    statements = [to_statement(doc, entities, candidate) for candidate in candidates]
+    """Statements in text order, with ids s1, s2, ... unique within the article.
+
+    A quotation with no speaker of its own takes its neighbour's (news prose
+    gives a speaker once for several paragraphs of quotation); a reported
+    clause with no speaker at all ("is expected to", "reportedly") is no one's
+    statement and is left out.
+    """
+    statements = [
+        statement
+        for statement in (to_statement(doc, entities, candidate) for candidate in candidates)
+        if statement is not None
+    ]
     statements.sort(key=lambda s: s.content[0].start)
+    statements = _with_neighbours_speakers(text_of(doc), statements)
+    statements = [s for s in statements if s.speaker is not None or s.kind != "indirect"]
     for number, statement in enumerate(statements, start=1):
         statement.id = f"s{number}"
     return statements
+
+
+def _with_neighbours_speakers(text: str, statements: list[Statement]) -> list[Statement]:
+    """Speakerless quotations given the speaker of the statement just before them (in
+    the same or the previous paragraph), else of the one just after (same paragraph)."""
+
+    def paragraphs_between(start: int, end: int) -> int:
+        return text.count("\n", start, end) if end > start else 0
+
+    resolved = list(statements)
+    for index, statement in enumerate(statements):
+        if statement.speaker is not None or statement.kind == "indirect":
+            continue
+        start, end = statement.content[0].start, statement.content[-1].end
+        before = [
+            s for s in resolved[:index] if s.speaker is not None and s.speaker.entity is not None
+        ]
+        after = [
+            s
+            for s in statements[index + 1 :]
+            if s.speaker is not None and s.speaker.entity is not None
+        ]
+        neighbour = None
+        if before and paragraphs_between(before[-1].content[-1].end, start) <= 1:
+            neighbour = before[-1]
+        elif after and paragraphs_between(end, after[0].content[0].start) == 0:
+            neighbour = after[0]
+        if neighbour is not None:
+            resolved[index] = replace(statement, speaker=neighbour.speaker, medium=neighbour.medium)
+    return resolved

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import ATTRIBUTORS
 from saywho.attribution.candidates import Candidate, to_statements
+from saywho.attribution.medium import NOUN_CUES
 from saywho.entities.resolve import EntityIndex
 from saywho.model import Span as TextSpan
 from saywho.model import Statement
@@ -38,10 +39,6 @@ SPECULATIVE_CUES = frozenset("hope seem wish wait appear want".split())
 OBJECT_CONTENT_VERBS = frozenset(
     """praise welcome hail criticize criticise condemn blame denounce slam dismiss reject
     refute deny accuse applaud commend decry lambast announce confirm""".split()
-)
-NOUN_CUES = frozenset(
-    """revelation claim statement assertion accusation allegation announcement denial warning
-    admission remark comment testimony declaration pledge promise report charge""".split()
 )
 _EDGE_PUNCT = ",;:-–—"
 _BULLETS = "•·*-–—▪►"

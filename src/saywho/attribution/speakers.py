@@ -8,17 +8,39 @@ where news prose introduces who speaks next.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from saywho.entities.resolve import PERSON_VOICES, STATE_VOICES, EntityIndex, Mention
 from saywho.model import Entity, EntityType
 
+PEOPLE: frozenset[EntityType] = frozenset({"PERSON"})
+BODIES: frozenset[EntityType] = frozenset({"ORG", "GPE"})
 PRONOUN_TYPES: dict[str, frozenset[EntityType]] = {
-    **dict.fromkeys(["he", "him", "she", "her"], frozenset({"PERSON"})),
-    **dict.fromkeys(["it"], frozenset({"ORG", "GPE"})),
-    **dict.fromkeys(["they", "them"], frozenset({"ORG", "GPE", "NORP", "PERSON"})),
+    **dict.fromkeys(["he", "him", "his", "she", "her"], PEOPLE),
+    **dict.fromkeys(["it", "its"], BODIES),
+    **dict.fromkeys(["they", "them", "their"], frozenset({"ORG", "GPE", "NORP", "PERSON"})),
 }
-SENTENCES_BACK = 3
+# Nouns that stand for a person or a body named earlier ("the minister", "the
+# company"): resolved like pronouns, to the nearest fitting entity, but first to one
+# the article gives that title ("President Donald Trump" ... "the president").
+PERSON_NOUNS = PERSON_VOICES | frozenset(
+    """man woman boy girl governor senator congressman congresswoman representative mayor
+    lawyer attorney prosecutor judge director chairman chairwoman chair founder ceo
+    executive chief analyst economist researcher scientist professor doctor physician
+    author agent officer commander general adviser advisor aide candidate nominee
+    spokesperson hunter patient victim suspect defendant driver coach player
+    manager owner actor actress singer star father mother son daughter husband wife
+    teacher student year-old""".split()
+)
+BODY_NOUNS = frozenset(
+    """agency company firm group organization organisation ministry department brokerage
+    coalition union party campaign committee office administration government bank
+    network team board court council commission institute university hospital label
+    studio publisher newspaper outlet network""".split()
+)
+# A document speaks for whoever issued it: "the statement said" -> its author.
+DOCUMENT_NOUNS = frozenset("statement letter release memo filing complaint post".split())
+SENTENCES_BACK = 5
 
 
 def resolve_speaker(doc: Doc, entities: EntityIndex, span: Span) -> str | None:
@@ -30,8 +52,8 @@ def resolve_speaker(doc: Doc, entities: EntityIndex, span: Span) -> str | None:
     if pronoun in ("who", "that", "which") and head.head.dep_ == "relcl":
         return resolve_speaker(doc, entities, doc[head.head.head.i : head.head.head.i + 1])
     mentions = entities.within(span.start_char, span.end_char)
-    if not mentions:
-        return None
+    if not mentions or _names_a_role_only(doc, mentions, head):
+        return _nominal_antecedent(doc, entities, span)
     # The head itself, else what it is in apposition with ("the IT giant Microsoft").
     for token in [head, *(c for c in head.children if c.dep_ == "appos")]:
         for mention in mentions:
@@ -41,6 +63,41 @@ def resolve_speaker(doc: Doc, entities: EntityIndex, span: Span) -> str | None:
     people = [m for m in named if m.label == "PERSON"]
     chosen = people or named
     return chosen[0].entity if chosen else None
+
+
+def _names_a_role_only(doc: Doc, mentions: list[Mention], head: Token) -> bool:
+    """'The British Foreign Secretary': the speaker is the holder, not the state named."""
+    return head.lower_ in PERSON_NOUNS and all(
+        m.label != "PERSON" and _is_modifier_demonym(doc, m, "") for m in mentions
+    )
+
+
+def _nominal_antecedent(doc: Doc, entities: EntityIndex, span: Span) -> str | None:
+    """'the minister', 'the company', 'the statement': whom a definite noun refers to."""
+    head = span.root
+    if head.pos_ != "NOUN" or not any(t.lower_ in ("the", "this", "that") for t in head.lefts):
+        return None
+    noun = head.lower_
+    if noun in PERSON_NOUNS:
+        return _title_holder(doc, entities, head) or _antecedent(doc, entities, head.i, PEOPLE)
+    if noun in BODY_NOUNS:
+        return _antecedent(doc, entities, head.i, BODIES)
+    if noun in DOCUMENT_NOUNS:
+        return _antecedent(doc, entities, head.i, PEOPLE | BODIES)
+    return None
+
+
+def _title_holder(doc: Doc, entities: EntityIndex, head: Token) -> str | None:
+    """The nearest earlier person the article gives this title ("Gov. Eric Holcomb"
+    and "the governor"; "Liu Xiaoming, the Chinese ambassador" and "the ambassador")."""
+    title = head.lower_
+    for mention in entities.before(head.idx):
+        if mention.label != "PERSON":
+            continue
+        window = doc[max(mention.token_start - 4, 0) : mention.token_end + 5]
+        if any(t.lower_ == title or t.lower_.rstrip(".") == title[:3] for t in window):
+            return mention.entity
+    return None
 
 
 def _is_modifier_demonym(doc: Doc, mention: Mention, head_word: str) -> bool:

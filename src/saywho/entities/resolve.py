@@ -160,10 +160,14 @@ class EntityResolver:
             doc[c.start : c.end].text: c for c in chosen if c.label == "PERSON" and c.length > 1
         }
         article_surnames = _unique_surnames([*in_article, *full_names])
+        acronyms = _acronyms(
+            doc[c.start : c.end].text for c in chosen if c.label == "ORG" and c.length > 1
+        )
         index = EntityIndex()
         for candidate in chosen:
             span = doc[candidate.start : candidate.end]
             name, label = self._canonical(span, candidate, article_surnames)
+            name = acronyms.get(name, name) if label == "ORG" else name
             actor = self.kb.actors.get(name)
             entity = Entity(
                 name=name,
@@ -293,6 +297,19 @@ def _non_overlapping(candidates: list[_Candidate]) -> list[_Candidate]:
         taken |= tokens
         chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
+
+
+def _acronyms(names: Iterable[str]) -> dict[str, str]:
+    """'DEA' -> 'Drug Enforcement Administration' for names spelled out in the article,
+    so one organisation is not two actors ("the WHO said" and "the World Health
+    Organization warned")."""
+    spelled: dict[str, set[str]] = {}
+    for name in names:
+        words = [w for w in name.split() if w.lower() not in ("of", "for", "and", "the", "on")]
+        initials = "".join(w[0] for w in words if w[:1].isupper())
+        if len(initials) >= 2 and len(initials) == len(words):
+            spelled.setdefault(initials, set()).add(" ".join(name.split()))
+    return {short: next(iter(full)) for short, full in spelled.items() if len(full) == 1}
 
 
 def _unique_surnames(full_names: Iterable[str]) -> dict[str, str]:

@@ -37,9 +37,11 @@ def render_report(article: Article) -> str:
         lines.append("")
         lines.append("Ledger (actor -> target: declared | expressed)")
         for row in article.ledger:
+            believed = f" | reported to believe {_evidence(row.believed)}" if row.believed else ""
             lines.append(
                 f"  {row.actor} -> {row.target}: "
                 f"declared {_evidence(row.declared)} | expressed {_evidence(row.expressed)}"
+                + believed
             )
     return "\n".join(lines) + "\n"
 
@@ -52,7 +54,7 @@ def _statement_lines(statement: Statement) -> list[str]:
             speaker += f' ("{statement.speaker.text}")'
     cue = f' via "{statement.cue.text}"' if statement.cue else ""
     head = (
-        f"  [{statement.id}] {speaker}{cue}: {statement.kind} {statement.act}, "
+        f"  [{statement.id}] {speaker}{cue}: {statement.kind} {statement.medium} {statement.act}, "
         f"confidence {statement.confidence:.2f}"
     )
     content = " ".join(statement.content_text.split())

@@ -72,6 +72,7 @@ _TABLES: dict[ExportTable, tuple[tuple[_Column, ...], str]] = {
             ("content", "s.content", "str"),
             ("content_spans", "s.content_spans", "str"),
             ("kind", "s.kind", "str"),
+            ("medium", "s.medium", "str"),
             ("act", "s.act", "str"),
             ("confidence", "s.confidence", "float"),
             ("published", "s.published", "str"),

@@ -326,7 +326,8 @@ def _statement_where(db: sqlite3.Connection, query: StatementFilter) -> Where:
 
 _STATEMENT_COLUMNS = (
     "s.id, s.article_id, s.local_id, s.speaker, s.speaker_entity, s.cue, s.content, "
-    f"s.content_spans, s.kind, s.act, s.confidence, s.published, {_OUTLET_NAME}, a.title, a.url"
+    f"s.content_spans, s.kind, s.act, s.confidence, s.published, {_OUTLET_NAME}, a.title, a.url, "
+    "s.medium"
 )
 _STATEMENT_JOINS = (
     "JOIN articles a ON a.id = s.article_id LEFT JOIN outlets o ON o.id = s.outlet_id"
@@ -365,6 +366,7 @@ def _statement_row(row: Sequence[Any]) -> StatementRow:
         outlet=row[12],
         title=row[13],
         url=row[14],
+        medium=row[15],
     )
 
 

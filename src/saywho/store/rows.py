@@ -133,6 +133,7 @@ class StatementRow:
     title: str | None
     url: str | None
     stances: list[TargetStance] = field(default_factory=list)
+    medium: str = "speech"
 
 
 @dataclass(frozen=True)

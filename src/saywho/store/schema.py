@@ -269,12 +269,19 @@ CREATE TABLE statement_links (
 CREATE INDEX statement_links_second ON statement_links(second_id);
 """
 
+# 5: each statement's medium (speech, writing, thought; saywho 0.4.0). Statements
+# stored before it were analysed without one and read as speech.
+_SCHEMA_5 = """
+ALTER TABLE statements ADD COLUMN medium TEXT NOT NULL DEFAULT 'speech';
+"""
+
 # Append new migrations; never edit or reorder the ones a release has shipped.
 MIGRATIONS: Sequence[Migration] = (
     _script(_SCHEMA_1),
     _script(_SCHEMA_2),
     _script(_SCHEMA_3),
     _script(_SCHEMA_4),
+    _script(_SCHEMA_5),
 )
 
 

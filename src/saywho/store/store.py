@@ -324,8 +324,8 @@ class Store:
             self._db.execute(
                 "INSERT INTO statements (article_id, local_id, speaker, speaker_entity, "
                 "speaker_start, speaker_end, cue, cue_start, cue_end, content, content_spans, "
-                "kind, act, confidence, published, outlet_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "kind, medium, act, confidence, published, outlet_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     article_id,
                     statement.id,
@@ -339,6 +339,7 @@ class Store:
                     statement.content_text,
                     json.dumps([[piece.start, piece.end] for piece in statement.content]),
                     statement.kind,
+                    statement.medium,
                     statement.act,
                     statement.confidence,
                     published,
