@@ -37,8 +37,8 @@ SPEECH_CUES = frozenset(
     promise vow pledge threaten assure swear testify predict forecast estimate suggest
     propose recommend concede admit acknowledge complain lament boast joke quip
     announce proclaim confirm describe characterize characterise label brand dub
-    point speak talk chant shout yell cry scream whisper add interject counter
-    according interview remark remarks comments speech conference briefing""".split()
+    point speak talk chant shout yell cry scream whisper interject counter
+    according interview remarks comments speech conference briefing""".split()
 )
 # Requests are statements when they say what is asked ("urged them to leave"),
 # not when they name a topic ("asked about the decision", "called for a meeting").
@@ -50,8 +50,8 @@ NOUN_CUES = frozenset(
 )
 # Cues of the written word; "said in a statement" is recognised by its context.
 WRITING_CUES = frozenset(
-    """write tweet post publish email text blog retweet sign letter statement tweet post
-    release memo filing report column editorial essay op-ed""".split()
+    """write tweet post publish email text blog retweet sign letter statement release memo
+    filing report column editorial essay op-ed""".split()
 )
 # Reported thought, belief and intention: kept, but apart from what was said.
 THOUGHT_CUES = frozenset(
