@@ -90,10 +90,13 @@ RESEARCH_NOUNS = frozenset(
     """study studies research survey poll polls data analysis paper figures evidence
     results findings statistics numbers model review investigation""".split()
 )
-# Documents speak for their authors: "the statement said" is written, by someone.
-DOCUMENT_NOUNS = RESEARCH_NOUNS | frozenset(
-    """report reports document documents records statement letter release memo ruling
-    complaint filing indictment lawsuit order""".split()
+# Documents an actor issues: "the statement said" is written, by whoever issued it
+# (saywho.attribution.speakers resolves it to them).
+ISSUED_DOCUMENTS = frozenset("statement letter release memo filing complaint post".split())
+DOCUMENT_NOUNS = (
+    RESEARCH_NOUNS
+    | ISSUED_DOCUMENTS
+    | frozenset("report reports document documents records ruling indictment lawsuit order".split())
 )
 # Cues that report an act, never a message, whatever the tagger thought.
 ACTION_CUES = frozenset(
@@ -189,9 +192,9 @@ def _names_a_message(doc: Doc, content: list[tuple[int, int]]) -> bool:
 
 def _followed_by_for(doc: Doc, cue: TextSpan) -> bool:
     """'called for a meeting' asks for something; 'called it a sham' says something."""
-    return re.match(r"(?:\s+\w+)?\s+for\b", text_of(doc)[cue.end : cue.end + 20]) is not None or (
-        text_of(doc)[cue.start : cue.end].lower().endswith(" for")
-    )
+    text = text_of(doc)
+    after = re.match(r"(?:\s+\w+)?\s+for\b", text[cue.end : cue.end + 20])
+    return after is not None or text[cue.start : cue.end].lower().endswith(" for")
 
 
 def _has_infinitive(doc: Doc, content: list[tuple[int, int]]) -> bool:

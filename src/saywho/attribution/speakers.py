@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from saywho.attribution.medium import ISSUED_DOCUMENTS
 from saywho.entities.resolve import PERSON_VOICES, STATE_VOICES, EntityIndex, Mention
 from saywho.model import Entity, EntityType
 
@@ -28,7 +29,7 @@ PERSON_NOUNS = PERSON_VOICES | frozenset(
     lawyer attorney prosecutor judge director chairman chairwoman chair founder ceo
     executive chief analyst economist researcher scientist professor doctor physician
     author agent officer commander general adviser advisor aide candidate nominee
-    spokesperson hunter patient victim suspect defendant driver coach player
+    hunter patient victim suspect defendant driver coach player
     manager owner actor actress singer star father mother son daughter husband wife
     teacher student year-old""".split()
 )
@@ -36,10 +37,8 @@ BODY_NOUNS = frozenset(
     """agency company firm group organization organisation ministry department brokerage
     coalition union party campaign committee office administration government bank
     network team board court council commission institute university hospital label
-    studio publisher newspaper outlet network""".split()
+    studio publisher newspaper outlet""".split()
 )
-# A document speaks for whoever issued it: "the statement said" -> its author.
-DOCUMENT_NOUNS = frozenset("statement letter release memo filing complaint post".split())
 SENTENCES_BACK = 5
 
 
@@ -82,7 +81,7 @@ def _nominal_antecedent(doc: Doc, entities: EntityIndex, span: Span) -> str | No
         return _title_holder(doc, entities, head) or _antecedent(doc, entities, head.i, PEOPLE)
     if noun in BODY_NOUNS:
         return _antecedent(doc, entities, head.i, BODIES)
-    if noun in DOCUMENT_NOUNS:
+    if noun in ISSUED_DOCUMENTS:
         return _antecedent(doc, entities, head.i, PEOPLE | BODIES)
     return None
 
