@@ -11,11 +11,15 @@ SHARED ?= ../shared
 	eval-spread bench-spread bench-spark \
 	bench-ingest bench-serve train-attribution train-stance clean-venv
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt pyproject.toml
+# The last line installs the test plugin (tests/fixtures/plugin): tests/test_registry.py
+# names its components on the command line, as a user names an installed plugin's.
+$(VENV)/.installed: requirements.txt requirements-dev.txt requirements-nodeps.txt pyproject.toml \
+		tests/fixtures/plugin/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --disable-pip-version-check -r requirements-dev.txt
 	$(PIP) install -q --disable-pip-version-check --no-deps -r requirements-nodeps.txt
 	$(PIP) install -q --disable-pip-version-check --no-deps -e .
+	$(PIP) install -q --disable-pip-version-check --no-deps -e tests/fixtures/plugin
 	touch $@
 
 $(VENV)/.bench-installed: $(VENV)/.installed requirements-bench.txt
@@ -29,6 +33,11 @@ test: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench training
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -rs
+
+# The dashboard in headless Chromium alone (also part of `make test`, which skips it,
+# saying why, where Chromium is missing).
+test-browser: $(VENV)/.installed
+	$(PY) -m pytest -q -rs tests/browser
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench training

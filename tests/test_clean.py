@@ -81,7 +81,7 @@ def test_seed_raw_mode_keeps_text(seed_text: str) -> None:
     document = clean_document(RawDocument(source=SEED, text=seed_text), raw_mode=True)
     assert document.text == seed_text
     assert document.title is None
-    assert document.language is None
+    assert document.language == "en"  # found while cleaning, also in raw mode
 
 
 # --- plain text ------------------------------------------------------------------
@@ -171,6 +171,7 @@ def test_non_english_words_are_not_split() -> None:
     )
     document = clean_document(RawDocument(source="fr.txt", text=text))
     assert document.text == text
+    assert document.language == "fr"
 
 
 def test_plain_title_skips_leading_boilerplate() -> None:
@@ -196,6 +197,7 @@ def test_raw_mode_keeps_every_byte() -> None:
     document = clean_document(RawDocument(source="r.txt", text=text), raw_mode=True)
     assert document.text == text
     assert document.title is None
+    assert document.language == "en"  # raw mode finds the language too
 
 
 def test_boilerplate_lines_are_whole_lines() -> None:
@@ -225,7 +227,7 @@ def test_html_metadata(html_document: Document) -> None:
     assert html_document.published == "2024-03-18"
     assert html_document.outlet == "harbourgazette.example"
     assert html_document.url == LENDOVA_URL
-    assert html_document.language is None
+    assert html_document.language == "en"
 
 
 def test_html_main_text_only(html_document: Document) -> None:
@@ -276,6 +278,7 @@ def test_html_raw_mode_extracts_without_repairs(lendova_html: str) -> None:
     raw = RawDocument(source=LENDOVA_URL, html=lendova_html)
     document = clean_document(raw, raw_mode=True)
     assert "the processto resume" in document.text
+    assert document.language == "en"
     assert document.text.startswith("Talks to form a government")
 
 

@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import argparse
+import ast
+import dataclasses
 import gzip
 import json
 import subprocess
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import jsonschema
 import pytest
 
-from saywho.cli import main
+from saywho.cli import analyze as cli_analyze
+from saywho.cli import build_parser, main
+from saywho.cli import export as cli_export
+from saywho.cli import ingest as cli_ingest
+from saywho.cli import query as cli_query
+from saywho.cli import spread as cli_spread
+from saywho.cli.options import QuerySettings
+from saywho.model import Act, EntityType, Kind
+from saywho.store.rows import LedgerGrouping
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -150,3 +161,107 @@ def test_query_commands_start_without_the_models(tmp_path: Path) -> None:
     )
     assert result.stdout.strip() == "2 []"
     assert "no such database" in result.stderr
+
+
+# --- the command-line package --------------------------------------------------------------
+
+
+def _subcommand(name: str) -> argparse.ArgumentParser:
+    parser = build_parser()
+    subparsers = next(
+        action for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+    )
+    command: argparse.ArgumentParser = subparsers.choices[name]
+    return command
+
+
+def _choices(command: str, option: str) -> tuple[str, ...]:
+    action = next(a for a in _subcommand(command)._actions if option in a.option_strings)
+    assert action.choices is not None
+    return tuple(action.choices)
+
+
+def test_vocabulary_choices_are_the_models_literals() -> None:
+    assert _choices("statements", "--act") == get_args(Act)
+    assert _choices("statements", "--kind") == get_args(Kind)
+    assert _choices("entities", "--type") == get_args(EntityType)
+    assert _choices("ledger", "--group-by") == get_args(LedgerGrouping)
+
+
+def test_the_store_and_the_web_never_import_the_cli() -> None:
+    package = REPO / "src" / "saywho"
+    offenders = []
+    for path in sorted([*(package / "store").rglob("*.py"), *(package / "web").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            names = (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+            offenders += [
+                f"{path.relative_to(package)}: {name}"
+                for name in names
+                if name == "saywho.cli" or name.startswith("saywho.cli.")
+            ]
+    assert not offenders
+
+
+def test_every_command_has_a_frozen_settings_dataclass() -> None:
+    from saywho.web.serve import ServeSettings
+
+    settings = [
+        cls
+        for module in (cli_analyze, cli_export, cli_ingest, cli_query, cli_spread)
+        for name, cls in vars(module).items()
+        if name.endswith("Settings") and isinstance(cls, type) and cls.__module__ == module.__name__
+    ]
+    assert len(settings) == 14  # every command but serve, whose settings are ServeSettings
+    for cls in [*settings, QuerySettings, ServeSettings]:
+        params = cls.__dataclass_params__  # type: ignore[attr-defined]
+        assert dataclasses.is_dataclass(cls) and params.frozen, cls
+
+
+def test_settings_read_the_options_at_the_edge(tmp_path: Path) -> None:
+    def parse(*args: str) -> argparse.Namespace:
+        return build_parser().parse_args(args)
+
+    ledger = cli_query.LedgerSettings.from_args(
+        parse("ledger", "--db", str(tmp_path / "x.db"), "--actor", "Russia", "--limit", "5")
+    )
+    assert ledger.query == QuerySettings(tmp_path / "x.db", "table", 5, 0)
+    assert ledger.filter.actor == "Russia" and ledger.group_by is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ledger.examples = 3  # type: ignore[misc]
+    spread = cli_spread.SpreadSettings.from_args(parse("spread", "--encoder", "none"))
+    assert spread.encoder is None and spread.cascades.min_outlets == 3
+    analyze = cli_analyze.AnalyzeSettings.from_args(
+        parse("analyze", "a.txt", "--no-stance", "--raw", "--kb", "x.yaml", "--max-mb", "1")
+    )
+    assert analyze.config.stance_model is None and analyze.config.raw
+    assert analyze.config.knowledge_bases == (Path("x.yaml"),)
+    assert analyze.fetch.max_bytes == 1024 * 1024
+    ingest = cli_ingest.IngestSettings.from_args(parse("ingest", "feed.xml", "--type", "feed"))
+    assert ingest.kind == "feed" and ingest.config.stance_model == "minilm"
+    assert not ingest.config.raw
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ledger", "--db", "DB", "--limit", "0"], "--limit must be at least 1 and --offset"),
+        (["quotes", "--db", "DB", "--min-outlets", "0"], "--min-outlets must be at least 1"),
+        (["spread", "--db", "DB", "--window-days", "nan"], "--window-days and --within-hours"),
+        (["ingest", "x.txt", "--db", "DB", "--workers", "0"], "--workers must be at least 1"),
+        (["analyze", "x.txt", "--workers", "0"], "--workers must be at least 1"),
+    ],
+)
+def test_bad_settings_are_usage_errors_before_any_work(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "x.db"
+    status, out, err = _run(capsys, *(str(db) if arg == "DB" else arg for arg in args))
+    assert status == 2 and out == ""
+    assert f"saywho: error: {message}" in err
+    assert not db.exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from spacy.tokens import Span
 
 from saywho.entities.kb import load_knowledge_base, normalize_name
 from saywho.model import Article, ConfigError
@@ -62,6 +63,23 @@ def test_a_person_rolls_up_to_a_state_only_through_a_role(pipeline: Pipeline) ->
     by_name = {e.name: e for e in article.entities}
     assert by_name["Lin Wen"].speaks_for == "China"
     assert by_name["Microsoft"].speaks_for is None
+
+
+def test_a_contested_office_is_no_actor(pipeline: Pipeline) -> None:
+    found = _entities(
+        pipeline,
+        "Moscow has no favourite in the race for the White House, the Kremlin said. "
+        "The White House said on Monday that the senator's bid for the Kremlin had failed.",
+    )
+    assert found["White House"] == ["White House"]  # the institution that spoke, once
+    assert found["Russia"] == ["Moscow", "Kremlin"]
+
+
+def test_common_nouns_the_ner_model_tags_name_no_one(pipeline: Pipeline) -> None:
+    doc = pipeline.nlp("Yesterday another witness in the case spoke to Maria Okonkwo.")
+    doc.ents = [Span(doc, 1, 5, label="PERSON"), Span(doc, 8, 10, label="PERSON")]
+    names = [entity.name for entity in pipeline.resolve_entities(doc).ordered_entities()]
+    assert names == ["Maria Okonkwo"]
 
 
 def test_normalize_name_ignores_articles_case_and_possessives() -> None:

@@ -597,29 +597,3 @@ def test_statements_of_a_copied_article_are_not_repeated_quotations(
     _spread_json(db, capsys)
     assert main(["quotes", "--db", str(db)]) == 0
     assert "(no rows)" in capsys.readouterr().out  # the copies are one cascade instead
-
-
-def test_the_web_cache_keeps_one_value_per_key_until_the_database_changes(
-    tmp_path: Path,
-) -> None:
-    from saywho.web import queries
-
-    path = tmp_path / "cache.db"
-    reader, writer = sqlite3.connect(path), sqlite3.connect(path)
-    writer.execute("CREATE TABLE t (x)")
-    writer.commit()
-    builds: list[int] = []
-
-    def build() -> int:
-        builds.append(1)
-        return len(builds)
-
-    assert queries._while_unchanged(reader, "k", build) == 1
-    assert queries._while_unchanged(reader, "k", build) == 1  # unchanged: not rebuilt
-    for value in range(3):
-        writer.execute("INSERT INTO t VALUES (?)", (value,))
-        writer.commit()
-        assert queries._while_unchanged(reader, "k", build) == len(builds)
-    assert len(builds) == 4
-    mine = [key for key in queries._spread_cache.entries if key[0] == id(reader)]
-    assert mine == [(id(reader), "k")]  # the latest only, not one per version

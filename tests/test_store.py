@@ -6,6 +6,7 @@ generated here; crash tests kill a real ``saywho ingest`` process with SIGKILL.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -23,6 +24,7 @@ import pytest
 
 from saywho.cli import main
 from saywho.config import PipelineConfig
+from saywho.dates import DateBounds
 from saywho.model import Article, ConfigError
 from saywho.pipeline import Pipeline
 from saywho.store import (
@@ -30,10 +32,12 @@ from saywho.store import (
     SearchFilter,
     StatementFilter,
     Store,
+    StoreReader,
     normalize_url,
     provenance_of,
 )
 from saywho.store.export import EXPORT_TABLES
+from saywho.store.reader import CACHED_VALUES
 from saywho.store.schema import MIGRATIONS, migrate, schema_version
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "store"
@@ -613,16 +617,164 @@ def test_search_with_only_fts_operators_is_not_a_crash(tmp_path: Path) -> None:
 
 
 def test_date_times_with_an_offset_filter_as_the_moment_they_are() -> None:
-    from saywho.store.queries import QueryError, day_start, moment_after
+    from saywho.dates import DateError, date_bounds
+    from saywho.store.queries import QueryError, query_bounds
+    from saywho.store.rows import CascadeFilter
 
     # Stored dates are UTC (…Z) or zone-less; a bound keeps the precision it was given,
     # standing for every moment it is a prefix of, and a zone is moved to UTC.
-    assert day_start("2026-03-02T09:00+02:00") == "2026-03-02T07:00"
-    assert moment_after("2026-03-02T09:00+02:00") == "2026-03-02T07:00\uffff"
-    assert day_start("2026-03-02T08:00Z") == "2026-03-02T08:00"
-    assert moment_after("2024-10-03T18:30") == "2024-10-03T18:30\uffff"  # the whole minute
-    assert moment_after("2024-10-03T20:30+02:00") > "2024-10-03T18:30:45Z"
-    assert day_start("2026-03-02") == "2026-03-02"
-    assert moment_after("2026-03-02") == "2026-03-03"
-    with pytest.raises(QueryError, match="ISO date or date-time"):
-        day_start("2026-03-02T25:00Z")
+    assert date_bounds("2026-03-02T09:00+02:00", "2026-03-02T09:00+02:00") == (
+        DateBounds("2026-03-02T07:00", "2026-03-02T07:00\uffff")
+    )
+    assert date_bounds("2026-03-02T08:00Z", None).since == "2026-03-02T08:00"
+    minute = date_bounds(None, "2024-10-03T18:30")  # the whole minute
+    assert minute.keeps("2024-10-03T18:30:59Z") and not minute.keeps("2024-10-03T18:31:00Z")
+    assert date_bounds(None, "2024-10-03T20:30+02:00").keeps("2024-10-03T18:30:45Z")
+    assert date_bounds("2026-03-02", "2026-03-02") == DateBounds("2026-03-02", "2026-03-03")
+    day = date_bounds("2026-03-02", "2026-03-02")
+    assert day.keeps("2026-03-02") and day.keeps("2026-03-02T23:59:59Z")
+    assert not day.keeps("2026-03-01T23:59:59") and not day.keeps("2026-03-03")
+    assert not day.keeps(None) and DateBounds().keeps(None)
+    with pytest.raises(DateError, match="ISO date or date-time"):
+        date_bounds("2026-03-02T25:00Z", None)
+    # The store reads every filter's bounds through one function, as a QueryError.
+    with pytest.raises(QueryError, match="--until must be an ISO date"):
+        query_bounds(CascadeFilter(until="yesterday"))
+    with pytest.raises(QueryError, match="--since must be an ISO date"):
+        query_bounds(LedgerFilter(since="last week"))
+
+
+def test_publication_dates_are_normalized_to_iso() -> None:
+    from saywho.dates import normalize_published
+
+    assert normalize_published(" 2024-09-12 ") == "2024-09-12"
+    assert normalize_published("Thu, 12 Sep 2024 10:30:00 +0200") == "2024-09-12T08:30:00Z"
+    assert normalize_published("2024-09-12T08:30:00") == "2024-09-12T08:30:00"
+    assert normalize_published("2024-02-30") is None
+    assert normalize_published("soon") is None and normalize_published("") is None
+
+
+# --- the one way to the database ------------------------------------------------------------
+
+
+def test_a_stored_article_is_the_article_the_pipeline_made(tmp_path: Path) -> None:
+    """``stored_article`` gives back what ``save_article`` stored: the same
+    ``saywho.article/1`` JSON, less what the store does not keep."""
+    import jsonschema
+
+    from saywho.ingest import read_inputs
+    from saywho.output.jsonio import article_to_dict
+
+    schema = json.loads(
+        (Path(__file__).parents[1] / "src/saywho/data/article.schema.json").read_text()
+    )
+    analyzed = [
+        item
+        for item in Pipeline(RULES_CONFIG).analyze(read_inputs([str(FIXTURES)]))
+        if isinstance(item, Article)
+    ]
+    assert any(article.ledger for article in analyzed)
+    with Store(tmp_path / "s.db") as store:
+        for article in analyzed:
+            store.save_article(article, provenance_of(RULES_CONFIG))
+        for article_id, article in enumerate(analyzed, start=1):
+            stored = store.stored_article(article_id)
+            assert stored is not None
+            found, expected = article_to_dict(stored), article_to_dict(article)
+            jsonschema.validate(found, schema)
+            for statement in expected["statements"]:
+                statement["cue_lemma"] = None  # not stored
+                statement["stances"].sort(key=lambda stance: stance["target"])  # stored so
+            for row in expected["ledger"]:
+                row["believed"] = []  # not stored
+            expected["ledger"] = [
+                row for row in expected["ledger"] if row["declared"] or row["expressed"]
+            ]
+            for key in ("outlet", "published"):  # stored as a name or domain, and in ISO
+                expected[key] = found[key]
+            assert found == expected
+        assert store.stored_article(10_000) is None
+
+
+def test_statement_rows_carry_speaker_and_cue_offsets(corpus_db: Path) -> None:
+    with StoreReader(corpus_db) as reader:
+        rows = reader.statements(limit=1000)
+        texts = {}
+        for article_id in {row.article_id for row in rows}:
+            record = reader.article(article_id)
+            assert record is not None
+            texts[article_id] = record.text
+    assert any(row.speaker_span for row in rows) and any(row.cue_span for row in rows)
+    for row in rows:
+        text = texts[row.article_id]
+        if row.speaker_span is not None:
+            assert text[slice(*row.speaker_span)] == row.speaker
+        if row.cue_span is not None:
+            assert text[slice(*row.cue_span)] == row.cue
+
+
+def test_a_reader_never_writes_nor_migrates(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    with pytest.raises(ConfigError, match="no such database"):
+        StoreReader(db)
+    assert not db.exists()
+    Store(db).close()
+    with StoreReader(db) as reader:
+        assert reader.counts().articles == 0
+        assert not hasattr(reader, "save_article") and not hasattr(reader, "connection")
+        with pytest.raises(sqlite3.OperationalError, match=r"readonly|query_only"):
+            reader._db.execute("DELETE FROM articles")
+    with sqlite3.connect(db) as connection:
+        connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) - 1}")
+    with pytest.raises(ConfigError, match="schema version"):
+        StoreReader(db)
+    with sqlite3.connect(db) as connection:
+        assert schema_version(connection) == len(MIGRATIONS) - 1  # left as it was
+
+
+def test_a_reader_keeps_a_value_until_the_database_changes(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    Store(db).close()
+    builds: list[int] = []
+
+    def build() -> int:
+        builds.append(1)
+        return len(builds)
+
+    with StoreReader(db) as reader, Store(db) as writer:
+        assert reader._while_unchanged("k", build) == 1
+        assert reader._while_unchanged("k", build) == 1  # unchanged: not rebuilt
+        for number in range(3):
+            writer.apply_actor_country(f"Actor {number}", "person", "Utopia")
+            assert reader._while_unchanged("k", build) == len(builds)
+        assert len(builds) == 4
+        assert list(reader._cache) == ["k"]  # the latest only, not one per version
+        for key in range(20):
+            reader._while_unchanged(key, build)
+        assert len(reader._cache) <= CACHED_VALUES
+        # A store forgets what it kept when it writes itself (its own commits do not
+        # move PRAGMA data_version).
+        assert writer._while_unchanged("k", build) == writer._while_unchanged("k", build)
+        writer.apply_actor_country("Someone", "person", "Utopia")
+        before = len(builds)
+        writer._while_unchanged("k", build)
+        assert len(builds) == before + 1
+
+
+def test_search_text_fts5_refuses_is_a_query_error(corpus_db: Path) -> None:
+    from saywho.store.queries import QueryError
+
+    with StoreReader(corpus_db) as reader:
+        for text in ("***", '"', "hello:world", "NEAR("):
+            # A message for the user, never a sqlite3 error.
+            with contextlib.suppress(QueryError):
+                reader.search(text)
+
+
+def test_every_ledger_grouping_has_its_sql() -> None:
+    from typing import get_args
+
+    from saywho.store.queries import _GROUPINGS
+    from saywho.store.rows import LedgerGrouping
+
+    assert set(_GROUPINGS) == {None, *get_args(LedgerGrouping)}

@@ -15,7 +15,6 @@ import threading
 import urllib.request
 from collections.abc import Iterator
 from contextlib import redirect_stdout
-from dataclasses import asdict
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -38,14 +37,15 @@ from test_web_corpus import (
 )
 
 from saywho.cli import build_parser, main
+from saywho.output.jsonio import article_to_dict
 from saywho.pipeline import Pipeline
 from saywho.store import LedgerFilter, SearchFilter, StatementFilter, Store
+from saywho.store.rows import PeriodCounts, StanceSeries
 from saywho.web import create_app
 from saywho.web.app import ROUTERS
 from saywho.web.highlight import Mark, segments, statement_marks
 from saywho.web.pages.search import snippet_parts
 from saywho.web.plots import stance_plot
-from saywho.web.queries import PeriodCounts, StanceSeries, ledger_matrix
 from saywho.web.security import CONTENT_SECURITY_POLICY, safe_href
 from saywho.web.templating import entity_url, stance_class
 
@@ -392,7 +392,7 @@ def test_segments_cover_nested_and_overlapping_marks() -> None:
     ],
 )
 def test_matrix_cells_are_the_ledger_entries(store: Store, query: LedgerFilter) -> None:
-    matrix = ledger_matrix(store.connection(), query, 60, 60)
+    matrix = store.ledger_matrix(query, 60, 60)
     entries = store.ledger(query, 1000, 0, examples=0)
     assert {(e.actor, e.target) for e in entries} == set(matrix.cells)
     for entry in entries:
@@ -403,7 +403,7 @@ def test_matrix_cells_are_the_ledger_entries(store: Store, query: LedgerFilter) 
             entry.evidence,
         )
     assert not matrix.more_actors and not matrix.more_targets
-    small = ledger_matrix(store.connection(), query, 1, 1)
+    small = store.ledger_matrix(query, 1, 1)
     assert [a.name for a in small.actors] == [a.name for a in matrix.actors[:1]]
     assert small.more_actors == (len(matrix.actors) > 1)
     assert small.more_targets == (len(matrix.targets) > 1)
@@ -582,9 +582,9 @@ def test_api_stances_and_articles(client: TestClient, store: Store) -> None:
     assert [item["id"] for item in page] == [item["id"] for item in everything[2:4]]
     identifier = listing["items"][0]["id"]
     record = client.get(f"/api/articles/{identifier}").json()
-    stored = store.article(identifier)
+    stored = store.stored_article(identifier)
     assert stored is not None
-    assert record == json.loads(json.dumps(asdict(stored)))
+    assert record == json.loads(json.dumps(article_to_dict(stored)))
     assert client.get("/api/overview").json()["articles"] == store.counts().articles
 
 
@@ -699,6 +699,66 @@ def test_analyze_answers_the_article_schema(writer: TestClient) -> None:
         assert writer.post("/api/analyze", json=bad, headers=headers).status_code == 422, bad
 
 
+def test_a_stored_article_answers_the_schema_analyze_answers(
+    client: TestClient, writer: TestClient, store: Store
+) -> None:
+    """One JSON shape for one article: GET /api/articles/{id} is saywho.article/1, with
+    the speaker and cue offsets the store keeps beside each statement."""
+    listed = client.get("/api/articles", params={"limit": 100}).json()["items"]
+    assert listed
+    for item in listed:
+        stored = client.get(f"/api/articles/{item['id']}").json()
+        jsonschema.validate(stored, SCHEMA)
+        rows = store.statements(StatementFilter(article_id=item["id"]), 1000)
+        assert [s["id"] for s in stored["statements"]] == [row.local_id for row in rows]
+        for statement, row in zip(stored["statements"], rows, strict=True):
+            for part, span in (("speaker", row.speaker_span), ("cue", row.cue_span)):
+                found = statement[part]
+                assert (found["start"], found["end"]) == span if found else span is None
+                if found:
+                    assert stored["text"][found["start"] : found["end"]] == found["text"]
+    with_ledger = next(
+        stored
+        for item in listed
+        if (stored := client.get(f"/api/articles/{item['id']}").json())["ledger"]
+    )
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    analyzed = writer.post("/api/analyze", json={"text": with_ledger["text"]}, headers=headers)
+    assert analyzed.status_code == 200, analyzed.text
+    fresh = analyzed.json()
+    assert set(fresh) == set(with_ledger)
+    assert {key for s in fresh["statements"] for key in s} >= {
+        key for s in with_ledger["statements"] for key in s
+    }
+    assert [s["content"] for s in fresh["statements"]] == [
+        s["content"] for s in with_ledger["statements"]
+    ]
+
+
+def test_the_server_starts_without_spacy() -> None:
+    """``saywho serve`` imports the pipeline (and spaCy) on the first analysis only."""
+    import subprocess
+    import sys
+
+    from saywho.nlp import MAX_ARTICLE_CHARS
+    from saywho.web.analyze import MAX_ARTICLE_CHARS as WEB_MAX_ARTICLE_CHARS
+
+    assert WEB_MAX_ARTICLE_CHARS == MAX_ARTICLE_CHARS
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, saywho.web.app, saywho.web.serve; "
+            "print(sorted(m for m in ('spacy', 'saywho.pipeline', 'onnxruntime') "
+            "if m in sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.strip() == "[]", loaded.stdout
+
+
 def test_request_bodies_over_the_limit_are_refused(writer: TestClient) -> None:
     headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
     declared = writer.post("/api/analyze", json={"text": "x" * 70_000}, headers=headers)
@@ -782,10 +842,49 @@ def test_web_connections_cannot_write(client: TestClient, db: Path) -> None:
     assert isinstance(app, FastAPI)
     stores = app.state.stores
     with pytest.raises(sqlite3.OperationalError, match=r"readonly|read-only|query_only"):
-        stores.get().connection().execute("DELETE FROM articles")
+        stores.get()._db.execute("DELETE FROM articles")
 
 
 def test_search_filter_reaches_the_store(store: Store) -> None:
     # The page and the API build SearchFilter as the CLI does: --in is "in".
     hits = store.search("Harris", SearchFilter(scope="articles", since="2024-10-01"))
     assert {hit.kind for hit in hits} == {"article"}
+
+
+def test_vocabularies_are_the_models_literal_types(client: TestClient) -> None:
+    """Acts, kinds, entity types, polarities, scopes and groupings come from one place:
+    the Literal types of saywho.model and saywho.store.rows."""
+    from typing import get_args
+
+    from saywho.model import Act, EntityType, Kind, Polarity
+    from saywho.store.queries import POLARITIES
+    from saywho.store.rows import LedgerGrouping, SearchScope
+    from saywho.web.plots import POLARITY_ORDER
+
+    assert POLARITIES == POLARITY_ORDER == get_args(Polarity)
+    description = client.get("/openapi.json").json()
+
+    def enum(path: str, name: str) -> list[str]:
+        (parameter,) = [
+            p for p in description["paths"][path]["get"]["parameters"] if p["name"] == name
+        ]
+        schema = parameter["schema"]
+        return list(next(s for s in schema.get("anyOf", [schema]) if "enum" in s)["enum"])
+
+    assert enum("/api/statements", "act") == list(get_args(Act))
+    assert enum("/api/statements", "kind") == list(get_args(Kind))
+    assert enum("/api/entities", "type") == list(get_args(EntityType))
+    assert enum("/api/ledger", "group_by") == list(get_args(LedgerGrouping))
+    assert enum("/api/search", "in") == list(get_args(SearchScope))
+    types = [
+        attributes["href"].rsplit("=", 1)[1]
+        for tag, attributes in Page(client.get("/entities").text).elements
+        if tag == "a" and "type=" in attributes.get("href", "")
+    ]
+    assert types == list(get_args(EntityType))
+    scopes = [
+        attributes["value"]
+        for tag, attributes in Page(client.get("/search").text).elements
+        if tag == "option"
+    ]
+    assert scopes == list(get_args(SearchScope))

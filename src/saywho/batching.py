@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -13,3 +13,13 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def batched_for_workers(items: Iterable[T], size: int, workers: int) -> Iterator[list[T]]:
+    """Batches of ``size`` for ``workers`` processes; a stream too short to give each
+    worker a full batch is split evenly instead, so that no worker waits idle."""
+    iterator = iter(items)
+    head = list(islice(iterator, size * workers))
+    if len(head) < size * workers:
+        size = max(1, -(-len(head) // workers))
+    return batched(chain(head, iterator), size)

@@ -20,7 +20,7 @@ class PipelineConfig:
     stance_model: str | None = "minilm"  # None: skip stance (and the ledger's stances)
     raw: bool = False  # skip cleaning: offsets index the input text exactly
     knowledge_bases: tuple[Path, ...] = ()
-    batch_size: int = 16
+    batch_size: int = 16  # documents per nlp.pipe call, and per task of a --workers process
     # Count statements of medium thought as expressed in the ledger (default: apart).
     include_thought: bool = False
 

@@ -1,5 +1,8 @@
 """Detect the language of an article (ISO 639-1 code) with lingua.
 
+The clean stage calls it once per article and passes the result forward in
+``Document.language``; later stages read it there instead of asking again.
+
 The detector knows a fixed set of languages common in world news: fewer candidates
 mean fewer confusions and less memory. It runs in lingua's low-accuracy mode
 (trigram models only, about 40 MB for all of them, preloaded on the first call so

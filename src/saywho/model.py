@@ -114,6 +114,7 @@ class Statement:
     cue: Span | None
     content: list[Span]
     kind: Kind
+    cue_lemma: str | None = None  # the cue's head word, found once by the attributor
     act: Act = "claim"
     medium: Medium = "speech"
     confidence: float = 0.5

@@ -1,8 +1,9 @@
-"""The pipeline: ingest -> clean -> language -> nlp/entities -> attribution -> stance -> ledger.
+"""The pipeline: ingest -> clean (and language) -> nlp/entities -> attribution -> stance -> ledger.
 
 ``Pipeline.analyze`` streams RawDocuments (and ingest Failures, passed through)
 into Articles, batching spaCy through ``nlp.pipe``. Every input comes out
 exactly once, as an Article or a Failure: nothing is dropped silently.
+``analyze_all`` does the same in several processes, a batch at a time.
 """
 
 from __future__ import annotations
@@ -13,12 +14,11 @@ from collections.abc import Iterable, Iterator
 from spacy.tokens import Doc
 
 from saywho.attribution import create_attributor
-from saywho.batching import batched
+from saywho.batching import batched, batched_for_workers
 from saywho.clean import clean_document
 from saywho.config import DEFAULT_CONFIG, PipelineConfig
 from saywho.entities.kb import load_knowledge_base
 from saywho.entities.resolve import EntityResolver
-from saywho.language import detect_language
 from saywho.ledger import build_ledger
 from saywho.model import Article, Document, Failure, InputError, RawDocument
 from saywho.nlp import MAX_ARTICLE_CHARS, load_spacy
@@ -64,7 +64,7 @@ class Pipeline:
         return results
 
     def _prepare(self, raw: RawDocument) -> Article | Failure:
-        """Clean and detect the language; an Article with no analysis yet."""
+        """Clean (which finds the language); an Article with no analysis yet."""
         try:
             document = clean_document(raw, raw_mode=self.config.raw)
         except InputError as error:
@@ -75,7 +75,6 @@ class Pipeline:
             return Failure(
                 raw.source, f"article longer than {MAX_ARTICLE_CHARS:,} characters; not analyzed"
             )
-        document.language = detect_language(document.text)
         article = Article(document=document)
         if document.language not in (ENGLISH, None):
             article.notes.append(
@@ -103,26 +102,43 @@ def _readable(article: Article) -> bool:
 
 # --- several processes -------------------------------------------------------
 
-_worker_pipeline: Pipeline | None = None
+_worker_pipeline: Pipeline | Exception | None = None
 
 
 def _start_worker(config: PipelineConfig) -> None:
     global _worker_pipeline
-    _worker_pipeline = Pipeline(config)
+    try:
+        _worker_pipeline = Pipeline(config)
+    except Exception as error:
+        # Raised with the first batch instead: a Pool replaces a worker whose
+        # initializer fails, for ever, so the caller would wait without an answer.
+        _worker_pipeline = error
 
 
-def _analyze_in_worker(item: RawDocument | Failure) -> Article | Failure:
+def _analyze_in_worker(batch: list[RawDocument | Failure]) -> list[Article | Failure]:
+    if isinstance(_worker_pipeline, Exception):
+        raise _worker_pipeline
     assert _worker_pipeline is not None
-    return next(iter(_worker_pipeline.analyze([item])))
+    return list(_worker_pipeline.analyze(batch))
 
 
 def analyze_all(
     items: Iterable[RawDocument | Failure], config: PipelineConfig, workers: int = 1
 ) -> Iterator[Article | Failure]:
-    """Analyze in this process, or in ``workers`` processes; results keep input order."""
+    """Analyze in this process, or in ``workers`` processes; results keep input order.
+
+    Workers take whole batches (``config.batch_size`` documents, fewer when the input
+    is too short to give every worker a full one), so each parses with ``nlp.pipe``
+    as a single process does. A setting a worker cannot build its pipeline from
+    (an unknown component, a missing model) is raised here.
+    """
     if workers <= 1:
         yield from Pipeline(config).analyze(items)
         return
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_start_worker, initargs=(config,)) as pool:
-        yield from pool.imap(_analyze_in_worker, items, chunksize=2)
+        # After the workers have started loading their models: reading the first
+        # batches may take a while (URLs).
+        batches = batched_for_workers(items, config.batch_size, workers)
+        for results in pool.imap(_analyze_in_worker, batches):
+            yield from results

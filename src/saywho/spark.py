@@ -10,7 +10,9 @@ out as one row: ``ok`` with the article as ``saywho.article/1`` JSON, or not
     python -m saywho.spark records.jsonl out/ [--master local[4]] [--no-stance]
 
 Needs ``pyspark`` (``pip install 'saywho[spark]'``) and Java; saywho itself (and
-its model packages) must be installed on every worker.
+its model packages) must be installed on every worker, as must any plugin whose
+component the ``PipelineConfig`` names: each worker finds it through its entry
+point (``saywho.registry``) when it builds its pipeline.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Attribution: find who said what (speaker, cue, content) in a parsed article.
 
 An attributor is any callable ``(Doc, EntityIndex) -> list[Statement]``,
-registered by name in ``ATTRIBUTORS``. The pipeline picks one by name, so a
-learned model replaces the parse-based rules without touching other stages.
+registered by name in ``ATTRIBUTORS`` (a plugin: an entry point in the group
+``saywho.attributors``, see ``saywho.registry``). The pipeline picks one by name,
+so a learned model replaces the parse-based rules without touching other stages.
 Attributors fill speaker, cue, content, kind, act and confidence; stance
 comes after.
 """
@@ -15,18 +16,19 @@ from spacy.tokens import Doc
 
 from saywho.entities.resolve import EntityIndex
 from saywho.model import Statement
-from saywho.registry import Registry
+from saywho.registry import ATTRIBUTOR_GROUP, Registry
 
 
 class Attributor(Protocol):
     def __call__(self, doc: Doc, entities: EntityIndex) -> list[Statement]: ...
 
 
-ATTRIBUTORS: Registry[Attributor] = Registry("attributor")
+ATTRIBUTORS: Registry[Attributor] = Registry(
+    "attributor",
+    ATTRIBUTOR_GROUP,
+    builtins=("saywho.attribution.minilm", "saywho.attribution.rules"),
+)
 
 
 def create_attributor(name: str) -> Attributor:
-    # Importing the modules registers their components.
-    from saywho.attribution import minilm, rules  # noqa: F401
-
     return ATTRIBUTORS.create(name)

@@ -88,6 +88,7 @@ def to_statement(doc: Doc, entities: EntityIndex, candidate: Candidate) -> State
         id="",
         speaker=speaker,
         cue=candidate.cue,
+        cue_lemma=candidate.cue_lemma,
         content=content,
         kind=kind,
         medium=medium,

@@ -21,6 +21,12 @@ from typing import TYPE_CHECKING
 
 from spacy.tokens import Doc, Span, Token
 
+from saywho.attribution.cues import (
+    ACCORDING_TO,
+    cue_head,
+    negated_or_hypothetical,
+    passive_without_agent,
+)
 from saywho.model import Medium
 from saywho.model import Span as TextSpan
 from saywho.nlp import text_of
@@ -132,27 +138,15 @@ def judge(doc: Doc, candidate: Candidate, quoted: bool) -> tuple[Medium | None, 
     if candidate.cue is None or candidate.cue_lemma is None:
         return "speech", "cue-less quotation"  # a colon, a signature line
     lemma = candidate.cue_lemma.lower()
-    cue = doc.char_span(candidate.cue.start, candidate.cue.end, alignment_mode="expand")
-    cue_words = {t.lemma_.lower() for t in cue} if cue is not None else set()
     if lemma in INTENTION_CUES:
         return "thought", "intention"
-    if lemma in ACTION_CUES or cue_words & ACTION_CUES:
-        return None, "action"
-    if cue is not None and any(t.dep_ == "neg" or t.lower_ in ("not", "n't") for t in cue):
-        return None, "negated"
-    if cue is not None and _passive_without_agent(cue):
-        return None, "agentless"
-    if _research_speaker(candidate.speaker) and lemma in FINDING_CUES | {"according to", "report"}:
-        return None, "finding"
-    content = candidate.content
-    clause = quoted or _has_clause(doc, content)
-    requests = lemma in REQUEST_CUES or (lemma == "call" and _followed_by_for(doc, candidate.cue))
-    if requests and not (clause or _has_infinitive(doc, content)):
-        return None, "request topic"
-    if lemma in MESSAGE_OBJECT_CUES and not clause and not _names_a_message(doc, content):
-        return None, "object"
-    if lemma not in KNOWN_CUES and not clause:
-        return None, "unknown cue, no clause"
+    cue = doc.char_span(candidate.cue.start, candidate.cue.end, alignment_mode="expand")
+    no_one_speaks = _no_speaking(doc, candidate, lemma, cue)
+    if no_one_speaks is not None:
+        return None, no_one_speaks
+    no_message = _no_message(doc, candidate, lemma, quoted)
+    if no_message is not None:
+        return None, no_message
     if lemma in THOUGHT_CUES:
         return "thought", "thought cue"
     if (
@@ -162,6 +156,40 @@ def judge(doc: Doc, candidate: Candidate, quoted: bool) -> tuple[Medium | None, 
     ):
         return "writing", "writing cue"
     return "speech", "speech cue"
+
+
+def _no_speaking(doc: Doc, candidate: Candidate, lemma: str, cue: Span | None) -> str | None:
+    """Why the cue reports no one speaking (an act, a denied or agentless report, a
+    finding), or None."""
+    words = list(cue) if cue is not None else []
+    if lemma in ACTION_CUES or {t.lemma_.lower() for t in words} & ACTION_CUES:
+        return "action"
+    head = cue_head(doc, candidate.cue.start, candidate.cue.end) if candidate.cue else None
+    if any(t.lower_ in ("not", "n't") for t in words) or (
+        head is not None and negated_or_hypothetical(head)
+    ):
+        return "negated"
+    if any(passive_without_agent(t) for t in words):
+        return "agentless"
+    if _research_speaker(candidate.speaker) and lemma in FINDING_CUES | {ACCORDING_TO, "report"}:
+        return "finding"
+    return None
+
+
+def _no_message(doc: Doc, candidate: Candidate, lemma: str, quoted: bool) -> str | None:
+    """Why the content is no message (a thing asked for or acted on), or None."""
+    content = candidate.content
+    clause = quoted or _has_clause(doc, content)
+    calls_for = (
+        lemma == "call" and candidate.cue is not None and _followed_by_for(doc, candidate.cue)
+    )
+    if (lemma in REQUEST_CUES or calls_for) and not (clause or _has_infinitive(doc, content)):
+        return "request topic"
+    if lemma in MESSAGE_OBJECT_CUES and not clause and not _names_a_message(doc, content):
+        return "object"
+    if lemma not in KNOWN_CUES and not clause:
+        return "unknown cue, no clause"
+    return None
 
 
 def _tokens(doc: Doc, content: list[tuple[int, int]]) -> list[Token]:
@@ -199,15 +227,6 @@ def _followed_by_for(doc: Doc, cue: TextSpan) -> bool:
 
 def _has_infinitive(doc: Doc, content: list[tuple[int, int]]) -> bool:
     return any(t.tag_ == "VB" for t in _tokens(doc, content))
-
-
-def _passive_without_agent(cue: Span) -> bool:
-    """'was accused of', 'is expected to': the subject is not the one who speaks."""
-    for token in cue:
-        deps = {child.dep_ for child in token.children}
-        if "auxpass" in deps and "agent" not in deps:
-            return True
-    return False
 
 
 def _document_speaker(speaker: Span | None) -> bool:

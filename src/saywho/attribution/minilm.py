@@ -23,17 +23,22 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 from tokenizers import Tokenizer
 
 from saywho.attribution import ATTRIBUTORS
 from saywho.attribution.candidates import Candidate, kind_of, to_statements
+from saywho.attribution.cues import (
+    cue_head,
+    cue_lemma,
+    negated_or_hypothetical,
+    passive_without_agent,
+)
 from saywho.attribution.rules import (
     SPECULATIVE_CUES,
     colon_and_signature_quotes,
     deduplicate,
     is_trivial,
-    negated_or_hypothetical,
     noun_cues,
     subject_span,
 )
@@ -296,7 +301,7 @@ def link(doc: Doc, spans: dict[str, list[TaggedSpan]]) -> list[Candidate]:
                 Candidate(
                     speaker=speaker,
                     cue=TextSpan(cue.start, cue.end, text[cue.start : cue.end]) if cue else None,
-                    cue_lemma=_lemma(doc, text, cue) if cue else None,
+                    cue_lemma=cue_lemma(doc, cue.start, cue.end) if cue else None,
                     content=kept,
                     confidence=round(float(np.mean(probabilities)), 2),
                 )
@@ -311,28 +316,15 @@ def _speaker(
     source = _nearest_source(doc, sources, anchor, content)
     if source is not None:
         return doc.char_span(source.start, source.end, alignment_mode="expand")
-    verb = _cue_verb(doc, anchor)
-    if verb is None or verb.pos_ != "VERB" or _passive_without_agent(verb):
+    verb = cue_head(doc, anchor.start, anchor.end)
+    if verb is None or verb.pos_ != "VERB" or passive_without_agent(verb):
         return None
     return subject_span(verb)
 
 
-def _cue_verb(doc: Doc, cue: TaggedSpan | TextSpan) -> Token | None:
-    span = doc.char_span(cue.start, cue.end, alignment_mode="expand")
-    if span is None or not len(span):
-        return None
-    verbs = [t for t in span if t.pos_ in ("VERB", "NOUN")]
-    return verbs[-1] if verbs else span.root
-
-
-def _passive_without_agent(verb: Token) -> bool:
-    deps = {child.dep_ for child in verb.children}
-    return "nsubjpass" in deps and "agent" not in deps
-
-
 def _reports_speech(doc: Doc, cue: TextSpan) -> bool:
     """Not the author's speculation ("he secretly hopes") nor a denied or hypothetical act."""
-    verb = _cue_verb(doc, cue)
+    verb = cue_head(doc, cue.start, cue.end)
     if verb is None:
         return True
     return verb.lemma_.lower() not in SPECULATIVE_CUES and not negated_or_hypothetical(verb)
@@ -345,8 +337,8 @@ def _nearest_source(
     sentence = doc.char_span(anchor.start, anchor.end, alignment_mode="expand")
     if sentence is None or not len(sentence):
         return None
-    verb = _cue_verb(doc, anchor)
-    if verb is not None and _passive_without_agent(verb):
+    verb = cue_head(doc, anchor.start, anchor.end)
+    if verb is not None and passive_without_agent(verb):
         return None  # "the ties have been described as ambiguous": by nobody named
     subject = subject_span(verb) if verb is not None and verb.pos_ == "VERB" else None
     if subject is not None:
@@ -365,10 +357,3 @@ def _nearest_source(
         if abs(gap) < best_gap:
             best, best_gap = source, abs(gap)
     return best
-
-
-def _lemma(doc: Doc, text: str, cue: TaggedSpan) -> str | None:
-    if text[cue.start : cue.end].lower().startswith("according to"):
-        return "according to"  # the rules' aside handling keys on it
-    verb = _cue_verb(doc, cue)
-    return verb.lemma_.lower() if verb is not None else None

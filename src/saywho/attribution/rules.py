@@ -1,4 +1,4 @@
-"""Parse-based attribution: speech verbs, "according to", noun cues, colons, signatures.
+"""Parse-based attribution: speech verbs, ACCORDING_TO, noun cues, colons, signatures.
 
 A first, transparent attributor over spaCy's dependency parse. Each finder
 yields candidates (speaker span, cue, content pieces); candidates are then
@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import ATTRIBUTORS
 from saywho.attribution.candidates import Candidate, to_statements
+from saywho.attribution.cues import ACCORDING_TO, negated_or_hypothetical
 from saywho.attribution.medium import NOUN_CUES
 from saywho.entities.resolve import EntityIndex
 from saywho.model import Span as TextSpan
@@ -98,7 +99,7 @@ def _according_to(doc: Doc) -> Iterator[Candidate]:
         yield Candidate(
             speaker=_np_span(sources[0]),
             cue=TextSpan(token.idx, to.idx + len(to), text_of(doc)[token.idx : to.idx + len(to)]),
-            cue_lemma="according to",
+            cue_lemma=ACCORDING_TO,
             content=content,
         )
 
@@ -201,13 +202,6 @@ def colon_and_signature_quotes(doc: Doc) -> Iterator[Candidate]:
 # --- syntax helpers ----------------------------------------------------------
 
 
-def negated_or_hypothetical(verb: Token) -> bool:
-    """'has not denied', 'without proclaiming it': no statement was made."""
-    if any(child.dep_ == "neg" for child in verb.children):
-        return True
-    return verb.dep_ == "pcomp" and verb.head.lower_ == "without"
-
-
 def _verb_content(verb: Token) -> list[tuple[int, int]]:
     doc = verb.doc
     by_dep = {child.dep_: child for child in verb.children}
@@ -273,13 +267,9 @@ def subject_span(verb: Token) -> Span | None:
     """The speaker: the verb's subject or passive agent, else the governing verb's."""
     node = verb
     for _ in range(3):
-        for child in node.children:
-            if child.dep_ == "nsubj":
-                return _np_span(child)
-            if child.dep_ == "agent":
-                agents = [c for c in child.children if c.dep_ == "pobj"]
-                if agents:
-                    return _np_span(agents[0])
+        subject = _own_subject(node)
+        if subject is not None:
+            return _np_span(subject)
         if any(child.dep_ == "nsubjpass" for child in node.children):
             return None
         if node.dep_ not in ("advcl", "xcomp", "conj", "pcomp", "acl") or node.head.i == node.i:
@@ -292,6 +282,18 @@ def subject_span(verb: Token) -> Span | None:
             subjects = [c for c in earlier.children if c.dep_ == "nsubj"]
             if earlier.pos_ in ("VERB", "AUX") and subjects:
                 return _np_span(subjects[0])
+    return None
+
+
+def _own_subject(verb: Token) -> Token | None:
+    """The verb's subject, or the agent of its passive ("was told by X")."""
+    for child in verb.children:
+        if child.dep_ == "nsubj":
+            return child
+        if child.dep_ == "agent":
+            agents = [c for c in child.children if c.dep_ == "pobj"]
+            if agents:
+                return agents[0]
     return None
 
 
@@ -349,9 +351,7 @@ def deduplicate(candidates: list[Candidate]) -> list[Candidate]:
     # "X estimated that relations are, according to him, tense": an 'according to'
     # that overlaps what another cue reports is an aside, not a statement of its own.
     candidates = [
-        c
-        for c in candidates
-        if c.cue_lemma != "according to" or not _overlaps_report(c, candidates)
+        c for c in candidates if c.cue_lemma != ACCORDING_TO or not _overlaps_report(c, candidates)
     ]
     # Nested reports stay ("X said Y accused Z"): each is a statement of its own.
     kept: dict[tuple[int, int], Candidate] = {}
@@ -365,7 +365,7 @@ def deduplicate(candidates: list[Candidate]) -> list[Candidate]:
 def _overlaps_report(aside: Candidate, candidates: list[Candidate]) -> bool:
     assert aside.cue is not None
     for other in candidates:
-        if other.cue_lemma == "according to" or other.cue is None:
+        if other.cue_lemma == ACCORDING_TO or other.cue is None:
             continue
         if other.extent[0] <= aside.cue.start < other.extent[1]:
             return True

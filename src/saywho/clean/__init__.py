@@ -1,8 +1,10 @@
-"""Clean: RawDocument -> Document (main text, title, metadata, repaired words).
+"""Clean: RawDocument -> Document (main text, title, metadata, repaired words, language).
 
 HTML goes through trafilatura's main-content extraction; plain text keeps its
 lines. Both then get the same repairs (encoding, title repeats, boilerplate
 lines, whitespace, glued words) unless ``raw_mode`` asks for the text as given.
+The language is detected here, once per article (the glued-word repair needs
+it), and passed forward in ``Document.language``: later stages read it there.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from urllib.parse import urlsplit
 
 from saywho.clean.extract import ExtractedPage, extract_html
 from saywho.clean.text import drop_leading_title, fix_encoding, guess_title, repair_body
+from saywho.language import detect_language
 from saywho.model import Document, InputError, RawDocument
 
 __all__ = ["clean_document"]
@@ -27,7 +30,8 @@ def clean_document(raw: RawDocument, *, raw_mode: bool = False) -> Document:
     """Clean one raw article. Raises InputError when it has no article text.
 
     In ``raw_mode`` plain text is kept byte for byte (so offsets index the input
-    file) and HTML is extracted without repairs.
+    file) and HTML is extracted without repairs. ``language`` is always set (None
+    when the text cannot tell).
     """
     if raw.html is not None:
         return _clean_html(raw, raw.html, raw_mode=raw_mode)
@@ -40,26 +44,29 @@ def _clean_text(raw: RawDocument, text: str, *, raw_mode: bool) -> Document:
     if not text.strip():
         raise InputError("the document is empty")
     if raw_mode:
-        return _document(raw, text=text, title=raw.title)
+        return _document(raw, text=text, language=detect_language(text), title=raw.title)
     text = fix_encoding(text)
     title = raw.title or guess_title(text)
-    body = repair_body(text, title)
+    body, language = repair_body(text, title)
     if not body:
         raise InputError("no article text left after removing the title and boilerplate")
-    return _document(raw, text=body, title=title)
+    return _document(raw, text=body, language=language, title=title)
 
 
 def _clean_html(raw: RawDocument, html: str, *, raw_mode: bool) -> Document:
     page = extract_html(html, _url(raw))
     title = raw.title or (page.title if page else None)
     body = page.text if page else ""
+    language: str | None = None
     if raw_mode:
         body = drop_leading_title(body, title) if title else body
     else:
-        body = repair_body(fix_encoding(body), title)
+        body, language = repair_body(fix_encoding(body), title)
     if not _has_prose(body):
         raise InputError("no article text found in the HTML")
-    return _document(raw, text=body, title=title, page=page)
+    if raw_mode:
+        language = detect_language(body)
+    return _document(raw, text=body, language=language, title=title, page=page)
 
 
 def _has_prose(text: str) -> bool:
@@ -70,11 +77,17 @@ def _has_prose(text: str) -> bool:
 
 
 def _document(
-    raw: RawDocument, *, text: str, title: str | None, page: ExtractedPage | None = None
+    raw: RawDocument,
+    *,
+    text: str,
+    language: str | None,
+    title: str | None,
+    page: ExtractedPage | None = None,
 ) -> Document:
     return Document(
         source=raw.source,
         text=text,
+        language=language,
         url=_url(raw),
         outlet=_outlet(raw, page),
         title=title,

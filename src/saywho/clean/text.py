@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import ftfy
 
@@ -58,13 +59,25 @@ def normalize_whitespace(text: str) -> str:
     return _THREE_OR_MORE_NEWLINES.sub("\n\n", text).strip("\n")
 
 
-def repair_body(text: str, title: str | None) -> str:
-    """The repairs every article body gets once its title is known (not in raw mode)."""
+class RepairedBody(NamedTuple):
+    text: str
+    language: str | None  # ISO 639-1, found on the way (the glue test needs it)
+
+
+def repair_body(text: str, title: str | None) -> RepairedBody:
+    """The repairs every article body gets once its title is known (not in raw mode),
+    and the body's language.
+
+    The language is detected before glued words are split (the split needs it) and
+    passed forward as the article's language: splitting adds spaces to English text
+    and does not change what the detector finds.
+    """
     if title:
         text = remove_title_lines(text, title)
     text = normalize_whitespace(remove_boilerplate_lines(text))
+    language = detect_language(text)
     # The glue test asks English word frequencies: in another language it would
     # split words that English happens not to know.
-    if detect_language(text) == "en":
+    if language == "en":
         text = repair_glued_words(text)
-    return text
+    return RepairedBody(text, language)

@@ -11,6 +11,7 @@ need them (attribution), and added here as mentions.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -73,6 +74,13 @@ STATE_VOICES = PERSON_VOICES | frozenset(
         "kremlin",
         "cabinet",
     }
+)
+# "the race for the White House", "a bid for the Kremlin": the place names the
+# office being contested, not the institution; such a mention names no actor.
+_OFFICE_CONTEXT = re.compile(
+    r"\b(?:race|run|running|bid|battle|fight|campaign|contest|road|path|return|quest)"
+    r"\s+(?:for|to)\s+(?:the\s+)?$",
+    re.IGNORECASE,
 )
 # Knowledge-base matches beat NER spans of the same length: they carry identity.
 _KB_PRIORITY, _NER_PRIORITY = 0, 1
@@ -166,6 +174,8 @@ class EntityResolver:
         index = EntityIndex()
         for candidate in chosen:
             span = doc[candidate.start : candidate.end]
+            if _names_an_office(doc, span):
+                continue
             name, label = self._canonical(span, candidate, article_surnames)
             name = acronyms.get(name, name) if label == "ORG" else name
             actor = self.kb.actors.get(name)
@@ -198,8 +208,8 @@ class EntityResolver:
             if label is None:
                 continue
             ent = _trim(ent)
-            if len(ent) == 0:
-                continue
+            if len(ent) == 0 or all(t.is_lower or not t.is_alpha for t in ent):
+                continue  # "another witness": a common noun or a fragment names no one
             parts = self._hyphenated_parts(ent)
             if parts:
                 yield from parts
@@ -284,6 +294,13 @@ def _state_named_by(token: Token, index: EntityIndex, kb: KnowledgeBase) -> str 
         return mention.entity
     actor = kb.lookup(token.text)
     return actor.name if actor is not None and actor.type == "state" else None
+
+
+def _names_an_office(doc: Doc, span: Span) -> bool:
+    if span.label_ == "PERSON" or doc[span.start].ent_type_ == "PERSON":
+        return False
+    before = doc.text[max(0, span.start_char - 40) : span.start_char]
+    return _OFFICE_CONTEXT.search(before) is not None
 
 
 def _non_overlapping(candidates: list[_Candidate]) -> list[_Candidate]:

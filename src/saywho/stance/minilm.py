@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cached_property
+from typing import get_args
 
 from tokenizers import Tokenizer
 
-from saywho.model import Polarity
+from saywho.model import Act, Polarity
 from saywho.neural.onnx_model import TOKENIZER, model_path, run, softmax
 from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokenizer
 from saywho.nlp import text_of
@@ -30,9 +31,10 @@ from saywho.stance import STANCE_MODELS, Judgement, StanceQuery, Target
 from saywho.stance.lexicon import LexiconStance, is_declaration
 
 MODEL_FILE = "stance-minilm.onnx"
-LABELS: tuple[Polarity, ...] = ("negative", "neutral", "positive")
+# The model's outputs, in the vocabulary's order (training/stance.py trained in it).
+LABELS: tuple[Polarity, ...] = get_args(Polarity)
 BATCH = 32
-ACT_DIRECTION: dict[str, Polarity] = {
+ACT_DIRECTION: dict[Act, Polarity] = {
     "praise": "positive",
     "criticism": "negative",
     "accusation": "negative",
@@ -64,7 +66,8 @@ class MiniLMStance:
         by_lexicon = self.lexicon(queries)
         for judgement, (q_index, t_index, _) in zip(learned, pending, strict=True):
             lexical = by_lexicon[q_index][t_index]
-            act_direction = ACT_DIRECTION.get(queries[q_index].act or "")
+            act = queries[q_index].act
+            act_direction = ACT_DIRECTION.get(act) if act else None
             if judgement.polarity == "neutral" and lexical.polarity == act_direction:
                 judgement = lexical
             results[q_index][t_index] = judgement

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc
 
+from saywho.attribution.cues import cue_head
 from saywho.entities.resolve import EntityIndex, Mention
 from saywho.model import Entity, Stance, Statement
 from saywho.stance import StanceModel, StanceQuery, Target
@@ -44,7 +45,7 @@ def attach_stances(
             doc=doc,
             content=tuple((p.start, p.end) for p in statement.content),
             targets=statement_targets(doc, statement, entities),
-            cue_lemma=_cue_lemma(doc, statement),
+            cue_lemma=statement.cue_lemma,
             act=statement.act,
         )
         for statement in statements
@@ -66,23 +67,15 @@ def _speaker_side(statement: Statement, entities: dict[str, Entity]) -> set[str]
     return side
 
 
-def _cue_lemma(doc: Doc, statement: Statement) -> str | None:
-    if statement.cue is None:
-        return None
-    span = doc.char_span(statement.cue.start, statement.cue.end, alignment_mode="expand")
-    return span.root.lemma_.lower() if span is not None and len(span) else None
-
-
 def _acted_on(doc: Doc, statement: Statement, entities: EntityIndex) -> list[Mention]:
     """The object of an evaluative cue when it lies outside the content."""
-    lemma = _cue_lemma(doc, statement)
-    if statement.cue is None or lemma not in CUE_POLARITY:
+    if statement.cue is None or statement.cue_lemma not in CUE_POLARITY:
         return []
-    cue = doc.char_span(statement.cue.start, statement.cue.end, alignment_mode="expand")
-    if cue is None or not len(cue):
+    head = cue_head(doc, statement.cue.start, statement.cue.end)
+    if head is None:
         return []
     found = []
-    for child in cue.root.children:
+    for child in head.children:
         if child.dep_ in ("dobj", "nsubjpass"):
             mention = entities.at_token(child.i)
             if mention is not None:

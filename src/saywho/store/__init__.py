@@ -1,13 +1,16 @@
 """The store: analyzed articles in an embedded SQLite database, and the queries over it.
 
-``Store`` writes one article per transaction and answers the ledger, statement,
-stance, search, entity and outlet queries with the dataclasses of
-``saywho.store.rows``; the CLI and the web dashboard call the same methods.
+The one way to the database: every SQL statement of saywho is in this package.
+``Store`` writes one article per transaction (and spread links, labels, exports);
+its read queries, which it shares with the read-only ``StoreReader`` the web
+dashboard opens, answer with the dataclasses of ``saywho.store.rows``. The CLI
+and the web call the same methods.
 """
 
 from saywho.store.identity import article_identity, content_hash, normalize_url, raw_identity
 from saywho.store.provenance import provenance_of
 from saywho.store.queries import QueryError
+from saywho.store.reader import DEFAULT_DB, StoreReader
 from saywho.store.rows import (
     ArticleRecord,
     EntityRow,
@@ -23,7 +26,7 @@ from saywho.store.rows import (
     StatementRow,
     StoreCounts,
 )
-from saywho.store.store import DEFAULT_DB, SaveOutcome, Store
+from saywho.store.store import SaveOutcome, Store
 
 __all__ = [
     "DEFAULT_DB",
@@ -43,6 +46,7 @@ __all__ = [
     "StatementRow",
     "Store",
     "StoreCounts",
+    "StoreReader",
     "article_identity",
     "content_hash",
     "normalize_url",

@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import IO, Any, Literal
 
+from saywho.store.queries import POLARITIES
 from saywho.store.rows import EvidenceExample, LedgerEntry, StatementRow
 
 OutputFormat = Literal["table", "json", "csv"]
@@ -56,8 +57,8 @@ def _ledger_columns(entry: LedgerEntry) -> dict[str, str]:
         "group": entry.group or "",
     }
     columns |= {
-        "declared -/=/+": _polarity_counts(entry.declared),
-        "expressed -/=/+": _polarity_counts(entry.expressed),
+        "declared -/=/+": polarity_counts(entry.declared),
+        "expressed -/=/+": polarity_counts(entry.expressed),
         "evidence": str(entry.evidence),
         "first": entry.first_published or "",
         "last": entry.last_published or "",
@@ -66,8 +67,9 @@ def _ledger_columns(entry: LedgerEntry) -> dict[str, str]:
     return columns
 
 
-def _polarity_counts(counts: dict[str, int]) -> str:
-    return f"{counts['negative']}/{counts['neutral']}/{counts['positive']}"
+def polarity_counts(counts: Mapping[str, int]) -> str:
+    """Counts by polarity as the CLI and the dashboard show them: negative/neutral/positive."""
+    return "/".join(str(counts.get(polarity, 0)) for polarity in POLARITIES)
 
 
 def _example(example: EvidenceExample) -> str:

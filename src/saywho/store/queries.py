@@ -3,8 +3,9 @@
 Every filter value is a bound parameter; the only SQL assembled from pieces is
 fixed text chosen here (column names, grouping expressions, clause lists). The
 clause builders (``Where``, ``ledger_where``, ``add_time_and_place``,
-``canonical_name``) are public so that the dashboard's own queries
-(``saywho.web.queries``) filter exactly as these do.
+``canonical_name``) are shared by the store's other read modules
+(``saywho.store.dashboard``, ``saywho.store.articles``), so that "since",
+"outlet" or "country" mean one thing in every query.
 """
 
 from __future__ import annotations
@@ -14,19 +15,17 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, get_args
 
+from saywho.dates import DateBounds, DateError, date_bounds
+from saywho.model import Polarity
 from saywho.store.rows import (
-    ArticleEntity,
-    ArticleRecord,
     EntityRow,
     EvidenceExample,
     LedgerEntry,
     LedgerFilter,
     LedgerGrouping,
     OutletRow,
-    Provenance,
     SearchFilter,
     SearchHit,
     StanceRow,
@@ -38,8 +37,16 @@ from saywho.store.rows import (
 )
 from saywho.store.schema import schema_version
 
-POLARITIES = ("negative", "neutral", "positive")
-_OUTLET_NAME = "coalesce(o.name, o.domain)"
+POLARITIES: tuple[Polarity, ...] = get_args(Polarity)
+# The six counts of a ledger entry, declared (True) then expressed, each by polarity;
+# the count columns of ledger_pairs are named after them.
+LEDGER_COUNTS: tuple[tuple[bool, Polarity], ...] = tuple(
+    (declared, polarity) for declared in (True, False) for polarity in POLARITIES
+)
+LEDGER_COUNT_COLUMNS: tuple[str, ...] = tuple(
+    f"{'declared' if declared else 'expressed'}_{polarity}" for declared, polarity in LEDGER_COUNTS
+)
+OUTLET_NAME = "coalesce(o.name, o.domain)"
 _FTS_SYNTAX_ERROR = re.compile(
     r"fts5: syntax error|unterminated string|no such column|unknown special query", re.I
 )
@@ -66,10 +73,11 @@ class Where:
 
 
 def add_time_and_place(where: Where, query: TimeAndPlace, table: str) -> None:
-    if query.since:
-        where.add(f"{table}.published >= ?", day_start(query.since))
-    if query.until:
-        where.add(f"{table}.published < ?", moment_after(query.until))
+    bounds = query_bounds(query)
+    if bounds.since is not None:
+        where.add(f"{table}.published >= ?", bounds.since)
+    if bounds.before is not None:
+        where.add(f"{table}.published < ?", bounds.before)
     if query.outlet:
         where.add(
             f"{table}.outlet_id IN (SELECT id FROM outlets WHERE domain = lower(?) "
@@ -86,49 +94,19 @@ def add_time_and_place(where: Where, query: TimeAndPlace, table: str) -> None:
         where.add(f"{table}.confidence >= ?", query.min_confidence)
 
 
-def day_start(value: str) -> str:
-    """``value`` checked as an ISO date or date-time: the first moment a ``since`` keeps."""
-    return checked_date(value, "since")
+class _Dated(Protocol):
+    @property
+    def since(self) -> str | None: ...
+    @property
+    def until(self) -> str | None: ...
 
 
-def moment_after(value: str) -> str:
-    """The smallest ISO string after every moment of ``value`` (a whole day for a date)."""
-    checked = checked_date(value, "until")
-    if len(checked) == 10:
-        return (date.fromisoformat(checked) + timedelta(days=1)).isoformat()
-    # A date-time: everything that sorts at or before it, with any suffix.
-    return checked + "\uffff"
-
-
-def checked_date(value: str, name: str) -> str:
-    """A date or date-time as given; one with a zone moved to UTC, to the precision given.
-
-    Stored dates are UTC (``…Z``) or as the source wrote them without a zone, and
-    bounds compare with them as text, a bound standing for every moment it is a
-    prefix of (``until 2024-10-03T18:30`` keeps the whole minute). A zone would
-    break that: ``18:30+02:00`` is the bound ``16:30``.
-    """
-    text = value.strip()
+def query_bounds(query: _Dated) -> DateBounds:
+    """The date bounds of a filter (``saywho.dates``); a date that is not one is a QueryError."""
     try:
-        date.fromisoformat(text[:10])
-    except ValueError as error:
-        raise QueryError(
-            f"--{name} must be an ISO date such as 2024-09-30, not {value!r}"
-        ) from error
-    zone = _ZONE.search(text) if len(text) > 10 else None
-    if zone is None:
-        return text
-    try:
-        moment = datetime.fromisoformat(
-            text[: zone.start()] + "+00:00" if zone.group() == "Z" else text
-        )
-    except ValueError as error:
-        raise QueryError(f"--{name} must be an ISO date or date-time, not {value!r}") from error
-    in_utc = moment.astimezone(UTC).replace(tzinfo=None).isoformat()
-    return in_utc[: zone.start()]
-
-
-_ZONE = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
+        return date_bounds(query.since, query.until)
+    except DateError as error:
+        raise QueryError(str(error)) from error
 
 
 def canonical_name(db: sqlite3.Connection, table: str, column: str, name: str) -> str:
@@ -161,6 +139,28 @@ _GROUPINGS: dict[LedgerGrouping | None, _Grouping] = {
 }
 
 
+@dataclass(frozen=True)
+class LedgerSource:
+    """Where a ledger query counts: each piece of evidence, or the stored totals per pair."""
+
+    alias: str
+    table: str
+    weight: str  # the evidence of the rows grouped
+
+
+_EVIDENCE = LedgerSource("e", "evidence e", "COUNT(*)")
+_TOTALS = LedgerSource("p", "ledger_pairs p", "SUM(p.evidence)")
+
+
+def ledger_source(query: LedgerFilter, group_by: LedgerGrouping | None = None) -> LedgerSource:
+    """The stored totals answer unless a filter or the grouping needs each piece of evidence."""
+    needs_evidence = group_by is not None or any(
+        value is not None
+        for value in (query.since, query.until, query.outlet, query.label, query.min_confidence)
+    )
+    return _EVIDENCE if needs_evidence else _TOTALS
+
+
 def ledger_where(db: sqlite3.Connection, query: LedgerFilter, table: str) -> Where:
     where = Where()
     if query.actor:
@@ -176,14 +176,6 @@ def ledger_where(db: sqlite3.Connection, query: LedgerFilter, table: str) -> Whe
     return where
 
 
-def needs_evidence(query: LedgerFilter, group_by: LedgerGrouping | None) -> bool:
-    """Whether the ledger must count evidence rows (else ledger_pairs has the totals)."""
-    return group_by is not None or any(
-        value is not None
-        for value in (query.since, query.until, query.outlet, query.label, query.min_confidence)
-    )
-
-
 def ledger(
     db: sqlite3.Connection,
     query: LedgerFilter,
@@ -191,69 +183,87 @@ def ledger(
     offset: int,
     group_by: LedgerGrouping | None,
     examples: int,
+    among: tuple[Sequence[str], Sequence[str]] | None = None,
 ) -> list[LedgerEntry]:
-    """Per actor and target (and group): evidence counts by polarity, most evidence first."""
+    """Per actor and target (and group): evidence counts by polarity, most evidence first.
+
+    ``among`` (actors, targets) keeps only the pairs of those actors and targets.
+    """
     grouping = _GROUPINGS[group_by]
-    where = ledger_where(db, query, "e")
-    if needs_evidence(query, group_by):
-        counts = ", ".join(
-            f"SUM(e.declared = {flag} AND e.polarity = '{polarity}')"
-            for flag in (1, 0)
-            for polarity in POLARITIES
-        )
-        rows = db.execute(
-            f"SELECT g.*, {grouping.name}, a.actor_type, a.country FROM ("
-            f"  SELECT e.actor, e.target, {grouping.key} AS grp, {counts}, COUNT(*) AS n, "
-            f"  MIN(e.published), MAX(e.published) FROM evidence e {grouping.join} "
-            f"  WHERE {where.sql()} GROUP BY e.actor, e.target, grp "
-            f"  ORDER BY n DESC, e.actor, e.target, grp LIMIT ? OFFSET ?"
-            f") g LEFT JOIN actors a ON a.name = g.actor "
-            "ORDER BY g.n DESC, g.actor, g.target, g.grp",
-            (*where.parameters, limit, offset),
-        ).fetchall()
-    else:
-        totals = ledger_where(db, query, "p")
-        rows = db.execute(
-            "SELECT p.actor, p.target, NULL, p.declared_negative, p.declared_neutral, "
-            "p.declared_positive, p.expressed_negative, p.expressed_neutral, "
-            "p.expressed_positive, p.evidence, p.first_published, p.last_published, NULL, "
-            "a.actor_type, a.country FROM ledger_pairs p LEFT JOIN actors a ON a.name = p.actor "
-            f"WHERE {totals.sql()} ORDER BY p.evidence DESC, p.actor, p.target LIMIT ? OFFSET ?",
-            (*totals.parameters, limit, offset),
-        ).fetchall()
-    entries: list[LedgerEntry] = []
-    for row in rows:
-        actor, target, group_key = row[0], row[1], row[2]
-        declared = dict(zip(POLARITIES, row[3:6], strict=True))
-        expressed = dict(zip(POLARITIES, row[6:9], strict=True))
-        entry = LedgerEntry(
-            actor=actor,
-            actor_type=row[13] or "unknown",
-            actor_country=row[14],
-            target=target,
-            group=None if row[12] is None else str(row[12]),
-            declared=declared,
-            expressed=expressed,
-            evidence=row[9],
-            first_published=row[10],
-            last_published=row[11],
-        )
-        if examples > 0:
-            for flag, counted in ((1, declared), (0, expressed)):
+    source = ledger_source(query, group_by)
+    where = ledger_where(db, query, source.alias)
+    if among is not None:
+        for column, names in zip(("actor", "target"), among, strict=True):
+            marks = ", ".join("?" * len(names))
+            where.add(f"{source.alias}.{column} IN ({marks})", *names)
+    sql = _ledger_by_evidence(grouping, where) if source is _EVIDENCE else _ledger_by_totals(where)
+    rows = db.execute(sql, (*where.parameters, limit, offset)).fetchall()
+    entries = [_ledger_entry(row) for row in rows]
+    if examples > 0 and entries:
+        evidence_where = where if source is _EVIDENCE else ledger_where(db, query, "e")
+        for entry, row in zip(entries, rows, strict=True):
+            for flag, counted in ((1, entry.declared), (0, entry.expressed)):
                 if sum(counted.values()):
                     entry.examples += _ledger_examples(
-                        db, where, grouping, actor, target, group_key, flag, examples
+                        db, evidence_where, grouping, entry, row[2], flag, examples
                     )
-        entries.append(entry)
     return entries
+
+
+def _ledger_by_evidence(grouping: _Grouping, where: Where) -> str:
+    """Counted from each piece of evidence, grouped: one row as ``_ledger_entry`` reads it."""
+    counts = ", ".join(
+        f"SUM(e.declared = {int(declared)} AND e.polarity = '{polarity}')"
+        for declared, polarity in LEDGER_COUNTS
+    )
+    # Without a grouping the pairs are grouped by actor and target alone, which the
+    # covering indexes deliver in order (a constant group key would cost a sort).
+    keys = "e.actor, e.target" if grouping.key == "NULL" else "e.actor, e.target, grp"
+    return (
+        f"SELECT g.*, {grouping.name}, a.actor_type, a.country FROM ("
+        f"  SELECT e.actor, e.target, {grouping.key} AS grp, {counts}, COUNT(*) AS n, "
+        f"  MIN(e.published), MAX(e.published) FROM evidence e {grouping.join} "
+        f"  WHERE {where.sql()} GROUP BY {keys} "
+        f"  ORDER BY n DESC, {keys} LIMIT ? OFFSET ?"
+        f") g LEFT JOIN actors a ON a.name = g.actor "
+        "ORDER BY g.n DESC, g.actor, g.target, g.grp"
+    )
+
+
+def _ledger_by_totals(where: Where) -> str:
+    """Read from the stored totals per pair: the same row shape as ``_ledger_by_evidence``."""
+    counts = ", ".join(f"p.{column}" for column in LEDGER_COUNT_COLUMNS)
+    return (
+        f"SELECT p.actor, p.target, NULL, {counts}, p.evidence, p.first_published, "
+        "p.last_published, NULL, a.actor_type, a.country FROM ledger_pairs p "
+        f"LEFT JOIN actors a ON a.name = p.actor WHERE {where.sql()} "
+        "ORDER BY p.evidence DESC, p.actor, p.target LIMIT ? OFFSET ?"
+    )
+
+
+def _ledger_entry(row: Sequence[Any]) -> LedgerEntry:
+    """The one builder of ledger entries: actor, target, group key, the six counts of
+    ``LEDGER_COUNTS``, evidence, first and last date, group name, actor type and country."""
+    counts = dict(zip(LEDGER_COUNTS, row[3:9], strict=True))
+    return LedgerEntry(
+        actor=row[0],
+        actor_type=row[13] or "unknown",
+        actor_country=row[14],
+        target=row[1],
+        group=None if row[12] is None else str(row[12]),
+        declared={polarity: counts[(True, polarity)] for polarity in POLARITIES},
+        expressed={polarity: counts[(False, polarity)] for polarity in POLARITIES},
+        evidence=row[9],
+        first_published=row[10],
+        last_published=row[11],
+    )
 
 
 def _ledger_examples(
     db: sqlite3.Connection,
     where: Where,
     grouping: _Grouping,
-    actor: str,
-    target: str,
+    entry: LedgerEntry,
     group_key: object,
     declared: int,
     limit: int,
@@ -262,25 +272,25 @@ def _ledger_examples(
     group_clause = "" if grouping.key == "NULL" else f" AND {grouping.key} IS ?"
     group_parameters = () if grouping.key == "NULL" else (group_key,)
     rows = db.execute(
-        f"SELECT {_EVIDENCE_COLUMNS} FROM evidence e {grouping.join} {_EVIDENCE_JOINS} "
+        f"SELECT {EVIDENCE_COLUMNS} FROM evidence e {grouping.join} {EVIDENCE_JOINS} "
         f"WHERE {where.sql()} AND e.actor = ? AND e.target = ? AND e.declared = ?{group_clause} "
         "ORDER BY e.published DESC, e.confidence DESC LIMIT ?",
-        (*where.parameters, actor, target, declared, *group_parameters, limit),
+        (*where.parameters, entry.actor, entry.target, declared, *group_parameters, limit),
     ).fetchall()
-    return [_evidence_example(row) for row in rows]
+    return [evidence_example(row) for row in rows]
 
 
-_EVIDENCE_COLUMNS = (
+EVIDENCE_COLUMNS = (
     "e.actor, e.target, e.statement_id, e.article_id, e.declared, e.polarity, e.confidence, "
-    f"s.content, s.speaker, e.published, {_OUTLET_NAME}, a.url"
+    f"s.content, s.speaker, e.published, {OUTLET_NAME}, a.url"
 )
-_EVIDENCE_JOINS = (
+EVIDENCE_JOINS = (
     "JOIN statements s ON s.id = e.statement_id JOIN articles a ON a.id = e.article_id "
     "LEFT JOIN outlets o ON o.id = e.outlet_id"
 )
 
 
-def _evidence_example(row: Sequence[Any]) -> EvidenceExample:
+def evidence_example(row: Sequence[Any]) -> EvidenceExample:
     return EvidenceExample(
         actor=row[0],
         target=row[1],
@@ -326,8 +336,8 @@ def _statement_where(db: sqlite3.Connection, query: StatementFilter) -> Where:
 
 _STATEMENT_COLUMNS = (
     "s.id, s.article_id, s.local_id, s.speaker, s.speaker_entity, s.cue, s.content, "
-    f"s.content_spans, s.kind, s.act, s.confidence, s.published, {_OUTLET_NAME}, a.title, a.url, "
-    "s.medium"
+    f"s.content_spans, s.kind, s.act, s.confidence, s.published, {OUTLET_NAME}, a.title, a.url, "
+    "s.medium, s.speaker_start, s.speaker_end, s.cue_start, s.cue_end"
 )
 _STATEMENT_JOINS = (
     "JOIN articles a ON a.id = s.article_id LEFT JOIN outlets o ON o.id = s.outlet_id"
@@ -367,6 +377,8 @@ def _statement_row(row: Sequence[Any]) -> StatementRow:
         title=row[13],
         url=row[14],
         medium=row[15],
+        speaker_span=None if row[16] is None else (row[16], row[17]),
+        cue_span=None if row[18] is None else (row[18], row[19]),
     )
 
 
@@ -396,7 +408,7 @@ def stances(
         parameters += (canonical_name(db, "entities", "name", query.about),)
     rows = db.execute(
         "SELECT s.id, s.article_id, s.speaker_entity, t.target, t.polarity, t.score, "
-        f"s.confidence, s.published, {_OUTLET_NAME} FROM stances t "
+        f"s.confidence, s.published, {OUTLET_NAME} FROM stances t "
         "JOIN statements s ON s.id = t.statement_id LEFT JOIN outlets o ON o.id = s.outlet_id "
         f"WHERE {where.sql()}{target_clause} "
         "ORDER BY s.published DESC, s.id DESC, t.target LIMIT ? OFFSET ?",
@@ -427,12 +439,16 @@ def search(
         return _search(db, text, query, limit, offset, highlight)
     except sqlite3.OperationalError as error:
         if not _FTS_SYNTAX_ERROR.search(str(error)):
-            raise
+            raise QueryError(f"cannot search for {text!r}: {error}") from error
     words = _WORD.findall(text)
     if not words:
         raise QueryError(f"nothing to search for in {text!r}")
     plain = " ".join(f'"{word}"' for word in words)
-    return _search(db, plain, query, limit, offset, highlight)
+    try:
+        return _search(db, plain, query, limit, offset, highlight)
+    except sqlite3.OperationalError as error:
+        # FTS5 refuses some text the store does not yet reword.
+        raise QueryError(f"cannot search for {text!r}: {error}") from error
 
 
 def _search(
@@ -517,7 +533,7 @@ def _hit(
     else:
         article_id, statement_id = _article_of_statement(db, rowid), rowid
     title, outlet, published, url = db.execute(
-        f"SELECT a.title, {_OUTLET_NAME}, a.published, a.url FROM articles a "
+        f"SELECT a.title, {OUTLET_NAME}, a.published, a.url FROM articles a "
         "LEFT JOIN outlets o ON o.id = a.outlet_id WHERE a.id = ?",
         (article_id,),
     ).fetchone()
@@ -530,7 +546,7 @@ def _article_of_statement(db: sqlite3.Connection, statement_id: int) -> int:
     )
 
 
-# --- entities, outlets, articles, counts ----------------------------------------------
+# --- entities, outlets, counts ----------------------------------------------
 
 
 def entities(
@@ -580,52 +596,6 @@ def outlets(db: sqlite3.Connection, label: str | None, limit: int, offset: int) 
         )
         for row in rows
     ]
-
-
-def article(db: sqlite3.Connection, article_id: int) -> ArticleRecord | None:
-    """One article with its entities, statements and ledger evidence."""
-    row = db.execute(
-        "SELECT a.id, a.identity, a.source, a.url, coalesce(o.name, o.domain), a.title, "
-        "a.published, a.language, a.text, a.notes, a.content_hash, n.saywho_version, n.models, "
-        "a.ingested_at FROM articles a JOIN analyses n ON n.id = a.analysis_id "
-        "LEFT JOIN outlets o ON o.id = a.outlet_id WHERE a.id = ?",
-        (article_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    mentions: dict[tuple[str, str, str], list[tuple[int, int]]] = {}
-    for name, entity_type, actor_type, start, end in db.execute(
-        'SELECT e.name, e.type, e.actor_type, m.start, m."end" FROM mentions m '
-        "JOIN entities e ON e.id = m.entity_id WHERE m.article_id = ? ORDER BY m.id",
-        (article_id,),
-    ):
-        mentions.setdefault((name, entity_type, actor_type), []).append((start, end))
-    evidence_rows = db.execute(
-        f"SELECT {_EVIDENCE_COLUMNS} FROM evidence e {_EVIDENCE_JOINS} WHERE e.article_id = ? "
-        "ORDER BY e.actor, e.target, e.statement_id",
-        (article_id,),
-    ).fetchall()
-    return ArticleRecord(
-        id=row[0],
-        identity=row[1],
-        source=row[2],
-        url=row[3],
-        outlet=row[4],
-        title=row[5],
-        published=row[6],
-        language=row[7],
-        text=row[8],
-        notes=json.loads(row[9]),
-        content_hash=row[10],
-        provenance=Provenance(row[11], json.loads(row[12])),
-        ingested_at=row[13],
-        entities=[
-            ArticleEntity(name, entity_type, actor_type, spans)
-            for (name, entity_type, actor_type), spans in mentions.items()
-        ],
-        statements=statements(db, StatementFilter(article_id=article_id), -1, 0),
-        evidence=[_evidence_example(evidence) for evidence in evidence_rows],
-    )
 
 
 def counts(db: sqlite3.Connection) -> StoreCounts:

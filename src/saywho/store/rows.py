@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from saywho.model import Act, Kind
+
 # How ledger entries may be split beside actor and target.
 LedgerGrouping = Literal["outlet", "label", "outlet-country"]
 SearchScope = Literal["all", "articles", "statements"]
@@ -42,8 +44,8 @@ class LedgerFilter(TimeAndPlace):
 class StatementFilter(TimeAndPlace):
     speaker: str | None = None  # canonical speaker entity
     about: str | None = None  # a target the statement takes a stance toward
-    act: str | None = None
-    kind: str | None = None
+    act: Act | None = None
+    kind: Kind | None = None
     country: str | None = None  # the speaker's country
     article_id: int | None = None
 
@@ -134,6 +136,9 @@ class StatementRow:
     url: str | None
     stances: list[TargetStance] = field(default_factory=list)
     medium: str = "speech"
+    # Where the speaker and the cue are in the article text (end exclusive).
+    speaker_span: tuple[int, int] | None = None
+    cue_span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,8 @@ class ArticleEntity:
     type: str
     actor_type: str
     mentions: list[tuple[int, int]]
+    speaks_for: str | None = None
+    in_knowledge_base: bool = False
 
 
 @dataclass(frozen=True)
@@ -295,3 +302,72 @@ class QuotedElsewhere:
     article_id: int  # the other article
     outlet: str | None
     published: str | None
+
+
+# --- what the dashboard's pages show -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Ranked:
+    name: str
+    evidence: int
+
+
+@dataclass(frozen=True)
+class LedgerMatrix:
+    """The busiest actors (rows) and targets (columns) of a ledger query, and their cells."""
+
+    actors: list[Ranked]
+    targets: list[Ranked]
+    cells: dict[tuple[str, str], LedgerEntry]
+    more_actors: bool  # whether actors beyond ``actors`` have evidence too
+    more_targets: bool
+
+    def grid(self) -> list[list[LedgerEntry | None]]:
+        return [
+            [self.cells.get((actor.name, target.name)) for target in self.targets]
+            for actor in self.actors
+        ]
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filter forms offer as suggestions."""
+
+    outlets: list[str]
+    labels: list[str]
+    countries: list[str]
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    name: str
+    type: str
+    actor_type: str
+    speaks_for: str | None
+    country: str | None  # the ledger's: a state's own name, an official's state, a label
+    articles: int
+    mentions: int
+
+
+@dataclass(frozen=True)
+class PeriodCounts:
+    period: str  # YYYY-MM
+    counts: dict[str, int]  # by polarity
+
+
+@dataclass(frozen=True)
+class StanceSeries:
+    periods: list[PeriodCounts]
+    undated: int
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    id: int
+    url: str | None
+    title: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None
+    statements: int

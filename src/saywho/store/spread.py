@@ -1,9 +1,11 @@
 """``saywho spread`` over a database: the stored articles in, links back.
 
-Vectors are cached in ``article_vectors`` (per encoder and content hash), so a
-second run encodes only new or changed articles; ``article_links`` and
-``statement_links`` are replaced as a whole by each run, so they always reflect
-one set of thresholds.
+``Store`` calls these functions on its connection (``Store.update_spread``,
+``cascades``, ``cascade_rows``, ``quote_rows``, ``linked_articles``...); callers
+outside the store ask those methods. Vectors are cached in ``article_vectors``
+(per encoder and content hash), so a second run encodes only new or changed
+articles; ``article_links`` and ``statement_links`` are replaced as a whole by
+each run, so they always reflect one set of thresholds.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 import numpy as np
 
@@ -28,7 +29,8 @@ from saywho.spread import (
 from saywho.spread.cascades import linked_groups
 from saywho.spread.links import Link, published_moment
 from saywho.spread.quotes import Quote, find_quote_links
-from saywho.store.queries import checked_date
+from saywho.store.connection import write_transaction
+from saywho.store.queries import query_bounds
 from saywho.store.rows import (
     CascadeFilter,
     CascadeRow,
@@ -36,7 +38,6 @@ from saywho.store.rows import (
     QuotedElsewhere,
     QuoteRow,
 )
-from saywho.store.store import write_transaction
 
 _ARTICLES = """
 SELECT a.id, coalesce(a.title || char(10), '') || a.text, a.language,
@@ -232,18 +233,17 @@ def cascade_rows(
 ) -> list[CascadeRow]:
     """The cascades that pass ``query``, as rows with their outlets' names and labels.
 
-    The cascades' articles name their outlets by domain (``stored_cascades``).
+    A cascade's date is its first article's, bounded as the store's SQL filters
+    bound dates (``saywho.dates``). The cascades' articles name their outlets by
+    domain (``stored_cascades``).
     """
-    since, until = publication_window(query)
+    bounds = query_bounds(query)
     outlets = _outlets(connection)
     rows = []
     for cascade in cascades:
         if query.coordinated and not cascade.coordinated:
             continue
-        first = published_moment(cascade.first.published)
-        if (since or until) and (
-            first is None or (since and first < since) or (until and first >= until)
-        ):
+        if not bounds.keeps(cascade.first.published):
             continue
         known = {domain: outlets[domain] for domain in cascade.outlets if domain in outlets}
         labels = sorted(set().union(*(outlet.labels for outlet in known.values())))
@@ -253,29 +253,6 @@ def cascade_rows(
             continue
         rows.append(_cascade_row(cascade, labels, known))
     return rows
-
-
-def publication_window(query: CascadeFilter) -> tuple[datetime | None, datetime | None]:
-    """The first moment ``since`` keeps and the first moment after ``until``, as the
-    store's filters read them (a date is its whole day, a date-time every moment it
-    is a prefix of, UTC without a zone); bad dates raise QueryError."""
-    since = published_moment(checked_date(query.since, "since")) if query.since else None
-    until = None
-    if query.until:
-        text = checked_date(query.until, "until")
-        end = published_moment(text)
-        if end is not None:
-            until = end + _PRECISION.get(len(text), timedelta(microseconds=1))
-    return since, until
-
-
-# How long a bound of this many characters lasts: a day, an hour, a minute, a second.
-_PRECISION = {
-    10: timedelta(days=1),
-    13: timedelta(hours=1),
-    16: timedelta(minutes=1),
-    19: timedelta(seconds=1),
-}
 
 
 def _has_outlet(outlets: dict[str, _Outlet], wanted: str) -> bool:
@@ -407,3 +384,8 @@ def quoted_elsewhere(
     for row in connection.execute(_QUOTED_ELSEWHERE, {"article": article_id}):
         found.setdefault(row[0], []).append(QuotedElsewhere(*row))
     return found
+
+
+def link_total(connection: sqlite3.Connection) -> int:
+    """How many article links the last ``saywho spread`` stored."""
+    return int(connection.execute("SELECT COUNT(*) FROM article_links").fetchone()[0])

@@ -14,49 +14,38 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Literal
+from typing import IO, TYPE_CHECKING, Literal
 
-from saywho.ingest.dates import normalize_published
+from saywho.config import DEFAULT_LINK_OPTIONS
+from saywho.dates import normalize_published
 from saywho.model import Article, ConfigError, Entity, RawDocument, Statement
-from saywho.store import queries
+from saywho.store import export
+from saywho.store.connection import open_connection, write_transaction
+from saywho.store.export import ExportFormat, ExportTable
 from saywho.store.identity import content_hash, document_identity, outlet_domain
 from saywho.store.provenance import fingerprint
-from saywho.store.rows import (
-    ArticleRecord,
-    EntityRow,
-    LedgerEntry,
-    LedgerFilter,
-    LedgerGrouping,
-    OutletRow,
-    Provenance,
-    SearchFilter,
-    SearchHit,
-    StanceRow,
-    StatementFilter,
-    StatementRow,
-    StoreCounts,
-)
+from saywho.store.queries import LEDGER_COUNT_COLUMNS, LEDGER_COUNTS
+from saywho.store.reader import DEFAULT_DB, StoreReader
+from saywho.store.rows import Provenance
 from saywho.store.schema import migrate
 
-DEFAULT_DB = Path("saywho.db")
-BUSY_TIMEOUT_SECONDS = 30.0
+if TYPE_CHECKING:
+    from saywho.config import LinkOptions
+    from saywho.spread import SpreadArticle, TextEncoder
+    from saywho.spread.links import Link
+    from saywho.store.spread import Progress, SpreadSummary
+
+__all__ = ["DEFAULT_DB", "SaveOutcome", "Store", "StoredInput", "write_transaction"]
 
 SaveOutcome = Literal["ingested", "updated", "reanalyzed", "unchanged"]
 # One piece of ledger evidence as ledger_pairs counts it: actor, target, declared, polarity.
 EvidenceKey = tuple[str, str, int, str]
-_PAIR_COUNTS = tuple(
-    (declared, polarity) for declared in (1, 0) for polarity in ("negative", "neutral", "positive")
-)
-_COUNT_COLUMNS = [
-    f"{'declared' if declared else 'expressed'}_{polarity}" for declared, polarity in _PAIR_COUNTS
-]
-# Fixed text built from the constant column names above.
+# Fixed text built from the constant column names of LEDGER_COUNT_COLUMNS.
 _UPSERT_PAIR = (
-    f"INSERT INTO ledger_pairs (actor, target, {', '.join(_COUNT_COLUMNS)}, evidence) "
-    f"VALUES (?, ?, {', '.join('?' * (len(_COUNT_COLUMNS) + 1))}) "
+    f"INSERT INTO ledger_pairs (actor, target, {', '.join(LEDGER_COUNT_COLUMNS)}, evidence) "
+    f"VALUES (?, ?, {', '.join('?' * (len(LEDGER_COUNT_COLUMNS) + 1))}) "
     "ON CONFLICT (actor, target) DO UPDATE SET "
-    + ", ".join(f"{c} = {c} + excluded.{c}" for c in [*_COUNT_COLUMNS, "evidence"])
+    + ", ".join(f"{c} = {c} + excluded.{c}" for c in [*LEDGER_COUNT_COLUMNS, "evidence"])
 )
 
 
@@ -69,31 +58,22 @@ class StoredInput:
     content_hash: str
 
 
-class Store:
-    """Open with ``Store(path)`` (creating and migrating it) or ``Store.existing(path)``.
+class Store(StoreReader):
+    """The store: ``Store(path)`` creates and migrates a database, ``Store.existing(path)``
+    opens one that must exist (queries should not create one).
 
-    Use as a context manager, or call ``close``. Query methods return the
-    dataclasses of ``saywho.store.rows``; they are what the CLI and the web
-    dashboard both call.
+    Use as a context manager, or call ``close``. Besides the read queries of
+    ``StoreReader`` it writes articles (one transaction each), labels, spread
+    links and vectors, and streams whole tables out (``export_table``).
     """
 
-    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
-        self.path = Path(path)
+    def _connect(self) -> sqlite3.Connection:
         try:
-            self._db = sqlite3.connect(
-                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
-            )
-            # Text from hostile pages can hold bytes that are not UTF-8: show them as
-            # U+FFFD rather than fail the whole query.
-            self._db.text_factory = lambda data: data.decode("utf-8", "replace")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            # In WAL mode NORMAL loses no committed transaction when the process dies;
-            # only a power cut may roll back the last ones, which a re-run adds again.
-            self._db.execute("PRAGMA synchronous = NORMAL")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            migrate(self._db)
+            connection = open_connection(self.path, read_only=False)
+            migrate(connection)
         except sqlite3.DatabaseError as error:
             raise ConfigError(f"{self.path}: cannot open the database: {error}") from error
+        return connection
 
     @classmethod
     def existing(cls, path: str | Path = DEFAULT_DB) -> Store:
@@ -102,22 +82,15 @@ class Store:
             raise ConfigError(f"{path}: no such database (create one with `saywho ingest`)")
         return cls(path)
 
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
+    def connection(self) -> sqlite3.Connection:
+        """The underlying connection, for ``bench/`` only (it times SQLite itself and runs
+        ``PRAGMA optimize``); saywho's own code asks the store's methods."""
+        return self._db
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
+        # This connection's own commits do not move PRAGMA data_version: forget now.
+        self._cache.clear()
         with write_transaction(self._db):
             yield self._db
 
@@ -145,8 +118,7 @@ class Store:
         the same identity is left alone when both its hash and its analysis are
         the same, and otherwise replaced whole, keeping its id.
         """
-        document = article.document
-        identity = document_identity(document)
+        identity = document_identity(article.document)
         digest = content_hash or _document_hash(article)
         with self._transaction() as db:
             analysis_id = self._analysis_id(provenance)
@@ -156,6 +128,7 @@ class Store:
             ).fetchone()
             if stored is not None and stored[1] == digest and stored[2] == analysis_id:
                 return "unchanged"
+            document = article.document
             outlet_id = self._outlet_id(document.url, document.outlet)
             published = normalize_published(document.published)
             values = (
@@ -171,34 +144,47 @@ class Store:
                 analysis_id,
                 _now(),
             )
+            removed: list[EvidenceKey] = []
             if stored is None:
-                article_id = db.execute(
-                    "INSERT INTO articles (content_hash, source, url, outlet_id, title, "
-                    "published, language, text, notes, analysis_id, ingested_at, identity) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (*values, identity),
-                ).fetchone()[0]
+                article_id = self._insert_article(identity, values)
                 outcome: SaveOutcome = "ingested"
             else:
                 article_id = stored[0]
-                db.execute(
-                    "UPDATE articles SET content_hash = ?, source = ?, url = ?, outlet_id = ?, "
-                    "title = ?, published = ?, language = ?, text = ?, notes = ?, "
-                    "analysis_id = ?, ingested_at = ? WHERE id = ?",
-                    (*values, article_id),
-                )
-                removed = db.execute(
-                    "SELECT e.actor, e.target, e.declared, e.polarity FROM evidence e "
-                    "JOIN statements s ON s.id = e.statement_id WHERE s.article_id = ?",
-                    (article_id,),
-                ).fetchall()
-                # Stances and evidence go with their statements (ON DELETE CASCADE).
-                db.execute("DELETE FROM statements WHERE article_id = ?", (article_id,))
-                db.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+                removed = self._replace_article(article_id, values)
                 outcome = "updated" if stored[1] != digest else "reanalyzed"
             added = self._insert_analysis(article_id, article, published, outlet_id)
-            self._adjust_ledger_pairs(removed if stored is not None else [], added)
+            self._adjust_ledger_pairs(removed, added)
         return outcome
+
+    def _insert_article(self, identity: str, values: tuple[object, ...]) -> int:
+        return int(
+            self._db.execute(
+                "INSERT INTO articles (content_hash, source, url, outlet_id, title, "
+                "published, language, text, notes, analysis_id, ingested_at, identity) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                (*values, identity),
+            ).fetchone()[0]
+        )
+
+    def _replace_article(self, article_id: int, values: tuple[object, ...]) -> list[EvidenceKey]:
+        """Update a stored article's row and remove its analysis; returns the ledger
+        evidence removed."""
+        db = self._db
+        db.execute(
+            "UPDATE articles SET content_hash = ?, source = ?, url = ?, outlet_id = ?, "
+            "title = ?, published = ?, language = ?, text = ?, notes = ?, "
+            "analysis_id = ?, ingested_at = ? WHERE id = ?",
+            (*values, article_id),
+        )
+        removed: list[EvidenceKey] = db.execute(
+            "SELECT e.actor, e.target, e.declared, e.polarity FROM evidence e "
+            "JOIN statements s ON s.id = e.statement_id WHERE s.article_id = ?",
+            (article_id,),
+        ).fetchall()
+        # Stances and evidence go with their statements (ON DELETE CASCADE).
+        db.execute("DELETE FROM statements WHERE article_id = ?", (article_id,))
+        db.execute("DELETE FROM mentions WHERE article_id = ?", (article_id,))
+        return removed
 
     def _analysis_id(self, provenance: Provenance) -> int:
         key = fingerprint(provenance)
@@ -280,8 +266,8 @@ class Store:
         deltas: dict[tuple[str, str], list[int]] = {}
         for sign, keys in ((-1, removed), (1, added)):
             for actor, target, declared, polarity in keys:
-                counts = deltas.setdefault((actor, target), [0] * (len(_PAIR_COUNTS) + 1))
-                counts[_PAIR_COUNTS.index((declared, polarity))] += sign
+                counts = deltas.setdefault((actor, target), [0] * (len(LEDGER_COUNTS) + 1))
+                counts[LEDGER_COUNTS.index((bool(declared), polarity))] += sign
                 counts[-1] += sign
         for (actor, target), counts in deltas.items():
             self._db.execute(_UPSERT_PAIR, (actor, target, *counts))
@@ -406,73 +392,27 @@ class Store:
         )
         return StoredInput(article_id, document, digest)
 
-    # --- queries ---------------------------------------------------------------
+    # --- spread and export ---------------------------------------------------------
 
-    def ledger(
+    def update_spread(
         self,
-        query: LedgerFilter | None = None,
-        limit: int = 50,
-        offset: int = 0,
-        *,
-        group_by: LedgerGrouping | None = None,
-        examples: int = 2,
-    ) -> list[LedgerEntry]:
-        return queries.ledger(self._db, query or LedgerFilter(), limit, offset, group_by, examples)
+        encoder: TextEncoder | None,
+        options: LinkOptions = DEFAULT_LINK_OPTIONS,
+        progress: Progress = lambda step, total: None,
+    ) -> tuple[list[SpreadArticle], list[Link], SpreadSummary]:
+        """``saywho spread``: link every stored article (vectors from ``encoder``, cached
+        per content hash; None links by shared words only) and store the links."""
+        from saywho.store import spread
 
-    def statements(
-        self, query: StatementFilter | None = None, limit: int = 50, offset: int = 0
-    ) -> list[StatementRow]:
-        return queries.statements(self._db, query or StatementFilter(), limit, offset)
+        self._cache.clear()
+        return spread.update_spread(self._db, encoder, options, progress)
 
-    def stances(
-        self, query: StatementFilter | None = None, limit: int = 50, offset: int = 0
-    ) -> list[StanceRow]:
-        return queries.stances(self._db, query or StatementFilter(), limit, offset)
-
-    def search(
-        self,
-        text: str,
-        query: SearchFilter | None = None,
-        limit: int = 20,
-        offset: int = 0,
-        *,
-        highlight: tuple[str, str] = ("**", "**"),
-    ) -> list[SearchHit]:
-        return queries.search(self._db, text, query or SearchFilter(), limit, offset, highlight)
-
-    def entities(
-        self, entity_type: str | None = None, limit: int = 50, offset: int = 0
-    ) -> list[EntityRow]:
-        return queries.entities(self._db, entity_type, limit, offset)
-
-    def outlets(
-        self, label: str | None = None, limit: int = 50, offset: int = 0
-    ) -> list[OutletRow]:
-        return queries.outlets(self._db, label, limit, offset)
-
-    def article(self, article_id: int) -> ArticleRecord | None:
-        return queries.article(self._db, article_id)
-
-    def counts(self) -> StoreCounts:
-        return queries.counts(self._db)
-
-    def connection(self) -> sqlite3.Connection:
-        """The underlying connection, for exports and benchmarks that stream whole tables."""
-        return self._db
-
-
-@contextmanager
-def write_transaction(connection: sqlite3.Connection) -> Iterator[None]:
-    """A transaction on an autocommit connection, rolled back on any error."""
-    # IMMEDIATE takes the write lock before the identity check, so two writers
-    # cannot both decide an article is new.
-    connection.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-    connection.execute("COMMIT")
+    def export_table(
+        self, table: ExportTable, output_format: ExportFormat, out: IO[str] | Path
+    ) -> int:
+        """Stream a whole table out as JSONL, CSV or Parquet (to a file path); returns
+        the rows written."""
+        return export.export_table(self._db, table, output_format, out)
 
 
 def _now() -> str:

@@ -3,25 +3,28 @@
 Each endpoint takes the options of its CLI command as query parameters, builds
 the same filter dataclass and calls the same ``Store`` method, and answers
 ``{"items": [...], "limit": N, "offset": M}`` with the store's row dataclasses
-(their fields are the CLI's ``--format json``).
+(their fields are the CLI's ``--format json``). One stored article is the
+``saywho.article/1`` JSON that ``POST /api/analyze`` and ``saywho analyze`` give.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel
 
 from saywho.config import CascadeOptions
+from saywho.model import EntityType
+from saywho.output.jsonio import SCHEMA_ID, article_to_dict
 from saywho.store.rows import (
-    ArticleRecord,
+    ArticleSummary,
     CascadeFilter,
     CascadeRow,
     EntityRow,
     LedgerEntry,
     LedgerFilter,
+    LedgerGrouping,
     LinkedArticle,
     OutletRow,
     QuoteRow,
@@ -33,12 +36,8 @@ from saywho.store.rows import (
     StoreCounts,
     TimeAndPlace,
 )
-from saywho.store.spread import cascade_rows, chosen_quotes, linked_articles
-from saywho.web import queries
 from saywho.web.params import (
     MAX_SEARCH,
-    EntityType,
-    Grouping,
     Paging,
     Text,
     article_filter,
@@ -75,21 +74,24 @@ def list_articles(
     request: Request,
     query: Annotated[TimeAndPlace, Depends(article_filter)],
     page: Pages,
-) -> Page[queries.ArticleSummary]:
-    rows = queries.articles(store_of(request).connection(), query, page.limit, page.offset)
+) -> Page[ArticleSummary]:
+    rows = store_of(request).articles(query, page.limit, page.offset)
     return Page(items=rows, limit=page.limit, offset=page.offset)
 
 
 @router.get(
     "/articles/{article_id}",
-    summary="One article: clean text, entities, statements, ledger evidence, provenance",
+    summary=f"One stored article as {SCHEMA_ID} JSON, the shape POST /api/analyze answers",
+    description="Its clean text, entities with mentions, statements with speaker, cue and "
+    "content offsets, stances and ledger. The store keeps no `cue_lemma` (null) and no "
+    "`believed` evidence (empty).",
     responses={404: {"description": "no such article"}},
 )
-def article(request: Request, article_id: int) -> ArticleRecord:
-    record = store_of(request).article(article_id)
-    if record is None:
+def article(request: Request, article_id: int) -> dict[str, Any]:
+    stored = store_of(request).stored_article(article_id)
+    if stored is None:
         raise HTTPException(404, f"no article {article_id}")
-    return record
+    return article_to_dict(stored)
 
 
 @router.get(
@@ -98,10 +100,10 @@ def article(request: Request, article_id: int) -> ArticleRecord:
     responses={404: {"description": "no such article"}},
 )
 def article_links(request: Request, article_id: int, page: Pages) -> Page[LinkedArticle]:
-    connection = store_of(request).connection()
-    if connection.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is None:
+    store = store_of(request)
+    if not store.has_article(article_id):
         raise HTTPException(404, f"no article {article_id}")
-    rows = linked_articles(connection, article_id, page.limit, page.offset)
+    rows = store.linked_articles(article_id, page.limit, page.offset)
     return Page(items=rows, limit=page.limit, offset=page.offset)
 
 
@@ -116,8 +118,8 @@ def cascades(
     query: Annotated[CascadeFilter, Depends(cascade_filter)],
     page: Pages,
 ) -> Page[CascadeRow]:
-    connection = store_of(request).connection()
-    rows = cascade_rows(connection, queries.cached_cascades(connection, options), query)
+    store = store_of(request)
+    rows = store.cascade_rows(store.cascades(options), query)
     return Page(
         items=rows[page.offset : page.offset + page.limit], limit=page.limit, offset=page.offset
     )
@@ -134,8 +136,7 @@ def quotes(
     speaker: Text = None,
     min_outlets: Annotated[int, Query(ge=1, le=10_000)] = 2,
 ) -> Page[QuoteRow]:
-    connection = store_of(request).connection()
-    rows = chosen_quotes(queries.cached_quotes(connection), speaker, min_outlets)
+    rows = store_of(request).quotes(speaker, min_outlets)
     return Page(
         items=rows[page.offset : page.offset + page.limit], limit=page.limit, offset=page.offset
     )
@@ -166,7 +167,7 @@ def ledger(
     request: Request,
     query: Annotated[LedgerFilter, Depends(ledger_filter)],
     page: Pages,
-    group_by: Annotated[Grouping | None, Query()] = None,
+    group_by: Annotated[LedgerGrouping | None, Query()] = None,
     examples: Annotated[int, Query(ge=0, le=50)] = 2,
 ) -> Page[LedgerEntry]:
     rows = store_of(request).ledger(
@@ -202,9 +203,6 @@ def search(
     query: Annotated[SearchFilter, Depends(search_filter)],
     page: Annotated[Paging, Depends(search_paging)],
 ) -> Page[SearchHit]:
-    try:
-        hits = store_of(request).search(q, query, page.limit, page.offset)
-    except sqlite3.OperationalError as error:
-        # FTS5 refuses some text the store does not yet reword (a lone "*").
-        raise HTTPException(400, f"cannot search for {q!r}: {error}") from error
+    # Text FTS5 refuses is a QueryError: 400 with the store's message (app.py).
+    hits = store_of(request).search(q, query, page.limit, page.offset)
     return Page(items=hits, limit=page.limit, offset=page.offset)

@@ -6,6 +6,7 @@ import os
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import anyio.to_thread
 from fastapi import FastAPI, Request
@@ -17,13 +18,17 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.staticfiles import StaticFiles
 
 from saywho import __version__
-from saywho.pipeline import Pipeline
 from saywho.store.queries import QueryError
 from saywho.web import analyze, api
 from saywho.web.pages import articles, entities, ledger, overview, search, spread
 from saywho.web.security import BodyLimit, SecurityHeaders, WriteGuard
 from saywho.web.stores import StoreProvider
 from saywho.web.templating import render
+
+if TYPE_CHECKING:
+    # Only a type here: importing the pipeline imports spaCy, which the server loads
+    # on the first POST /api/analyze, not at start-up.
+    from saywho.pipeline import Pipeline
 
 STATIC = Path(__file__).parent / "static"
 # The Host header a browser sends to a server on this machine. Anything else is

@@ -3,22 +3,26 @@
 The parameters are the options of the CLI commands (``--min-confidence`` is
 ``min_confidence``), so ``/api/ledger?country=Russia&since=2024-09-01`` is
 ``saywho ledger --country Russia --since 2024-09-01``. An empty parameter, as an
-HTML form sends for an empty field, means "no filter".
+HTML form sends for an empty field, means "no filter". The choices (acts, kinds,
+entity types, search scopes, groupings) are the ``Literal`` types of
+``saywho.model`` and ``saywho.store.rows``, never lists of their own.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Query
 from pydantic import BeforeValidator, Field
 
 from saywho.config import DEFAULT_CASCADE_OPTIONS, CascadeOptions
+from saywho.model import Act, Kind
 from saywho.store.rows import (
     CascadeFilter,
     LedgerFilter,
     SearchFilter,
+    SearchScope,
     StatementFilter,
     TimeAndPlace,
 )
@@ -49,11 +53,6 @@ Confidence = Annotated[
     BeforeValidator(_blank_to_none),
     Query(description="statements attributed with at least this confidence (0-1)"),
 ]
-Act = Literal["claim", "denial", "accusation", "praise", "criticism", "prediction", "other"]
-Kind = Literal["direct", "indirect", "mixed"]
-EntityType = Literal["PERSON", "ORG", "GPE", "NORP"]
-Scope = Literal["all", "articles", "statements"]
-Grouping = Literal["outlet", "label", "outlet-country"]
 
 
 @dataclass(frozen=True)
@@ -130,7 +129,7 @@ def search_filter(
     since: Date = None,
     until: Date = None,
     outlet: Text = None,
-    scope: Annotated[Scope, Query(alias="in", description="what to search")] = "all",
+    scope: Annotated[SearchScope, Query(alias="in", description="what to search")] = "all",
 ) -> SearchFilter:
     return SearchFilter(since=since, until=until, outlet=outlet, scope=scope)
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import get_args
 
-from saywho.web.queries import PeriodCounts, StanceSeries
+from saywho.model import Polarity
+from saywho.store.rows import PeriodCounts, StanceSeries
 
 WIDTH, HEIGHT = 640, 210
 LEFT, RIGHT, TOP, BOTTOM = 40, 40, 12, 34
 MAX_MONTHS = 60  # beyond this many months, years
 MAX_X_LABELS = 10
-POLARITY_ORDER = ("negative", "neutral", "positive")  # bottom to top
+POLARITY_ORDER: tuple[Polarity, ...] = get_args(Polarity)  # bottom to top
 
 
 @dataclass(frozen=True)

@@ -1,49 +1,40 @@
-"""One read-only ``Store`` per worker thread.
+"""One read-only ``StoreReader`` per worker thread.
 
 Pages and API endpoints run in a thread pool, and a sqlite3 connection may only
 be used by the thread that opened it; WAL lets these readers query while an
-ingest writes. The web never writes, so its connections are ``query_only``.
+ingest writes. The server writes once, at start-up: it opens the database as
+every saywho command does (``Store.existing``), which brings one made by an
+older saywho up to the current schema. The connections that answer requests
+are then ``StoreReader``s: no migration, ``query_only``, and no write method.
 """
 
 from __future__ import annotations
 
 import threading
-from functools import partial
 from pathlib import Path
 
 from starlette.requests import Request
 
-from saywho.store.store import Store
-
-# A database written by another tool may hold bytes that are not UTF-8; they are
-# shown as U+FFFD rather than failing the page that reads them.
-_lenient_text = partial(str, encoding="utf-8", errors="replace")
+from saywho.store import Store, StoreReader
 
 
 class StoreProvider:
     def __init__(self, path: Path) -> None:
         self.path = path
         # Fails now, at start-up, when there is no database (with a message saying so).
-        self._open().close()
+        Store.existing(path).close()
         self._local = threading.local()
 
-    def get(self) -> Store:
-        """This thread's store, opened on first use."""
-        store: Store | None = getattr(self._local, "store", None)
+    def get(self) -> StoreReader:
+        """This thread's reader, opened on first use."""
+        store: StoreReader | None = getattr(self._local, "store", None)
         if store is None:
-            store = self._open()
+            store = StoreReader(self.path)
             self._local.store = store
         return store
 
-    def _open(self) -> Store:
-        store = Store.existing(self.path)
-        db = store.connection()
-        db.text_factory = _lenient_text
-        db.execute("PRAGMA query_only = ON")
-        return store
 
-
-def store_of(request: Request) -> Store:
+def store_of(request: Request) -> StoreReader:
     """The store for this request; call it in the endpoint's own thread, not in a dependency.
 
     FastAPI may run a synchronous dependency and the endpoint on different

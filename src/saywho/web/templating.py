@@ -3,24 +3,30 @@
 Every value a template prints is escaped, whatever the file's name; nothing in
 saywho marks stored text as safe. Links are built with ``url`` (query strings
 encoded) and ``entity_url`` (names percent-encoded), and external links only
-through ``safe_href``.
+through ``safe_href``. The vocabularies a template lists (polarities, entity
+types, search scopes) are globals made from the ``Literal`` types of
+``saywho.model`` and ``saywho.store.rows``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.responses import HTMLResponse
 
 from saywho import __version__
+from saywho.model import EntityType, Polarity
+from saywho.store.formats import polarity_counts
+from saywho.store.rows import SearchScope
 from saywho.web.security import safe_href
 
 TEMPLATES = Path(__file__).parent / "templates"
-POLARITY_SIGNS = {"negative": "−", "neutral": "=", "positive": "+"}
+POLARITIES: tuple[Polarity, ...] = get_args(Polarity)
+POLARITY_SIGNS: dict[Polarity, str] = dict(zip(POLARITIES, ("−", "=", "+"), strict=True))
 
 
 def entity_url(name: str) -> str:
@@ -54,11 +60,6 @@ def stance_class(counts: Mapping[str, int] | None) -> str:
     return "st-pos1" if net < 0.5 else "st-pos2"
 
 
-def counts_text(counts: Mapping[str, int]) -> str:
-    """Polarity counts as the CLI shows them: negative/neutral/positive."""
-    return "/".join(str(counts.get(p, 0)) for p in ("negative", "neutral", "positive"))
-
-
 def confidence(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
@@ -75,12 +76,18 @@ def _environment() -> Environment:
         safe_href=safe_href,
         entity_url=entity_url,
         stance_class=stance_class,
-        counts_text=counts_text,
+        counts_text=polarity_counts,
         confidence=confidence,
         sign=lambda polarity: POLARITY_SIGNS.get(polarity, "?"),
         total=lambda counts: sum(counts.values()),
     )
-    environment.globals.update(url=url, version=__version__)
+    environment.globals.update(
+        url=url,
+        version=__version__,
+        polarities=POLARITIES,
+        entity_types=get_args(EntityType),
+        search_scopes=get_args(SearchScope),
+    )
     return environment
 
 

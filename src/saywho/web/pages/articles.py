@@ -8,11 +8,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from saywho.store.rows import TimeAndPlace
-from saywho.store.spread import link_count, linked_articles, quoted_elsewhere
 from saywho.web.highlight import LAYERS, Mark, segments, statement_marks
 from saywho.web.params import Paging, article_filter, paging
-from saywho.web.queries import articles as list_articles
-from saywho.web.queries import statement_offsets
 from saywho.web.stores import store_of
 from saywho.web.templating import render
 
@@ -27,8 +24,7 @@ def articles(
     query: Annotated[TimeAndPlace, Depends(article_filter)],
     page: Annotated[Paging, Depends(paging)],
 ) -> HTMLResponse:
-    store = store_of(request)
-    rows = list_articles(store.connection(), query, page.limit, page.offset)
+    rows = store_of(request).articles(query, page.limit, page.offset)
     return render(
         "articles.html",
         page="articles",
@@ -49,18 +45,16 @@ def article(request: Request, article_id: int) -> HTMLResponse:
     record = store.article(article_id)
     if record is None:
         raise HTTPException(404, f"There is no article {article_id}.")
-    offsets = statement_offsets(store.connection(), article_id)
     marks = [
         Mark(start, end, "mention", entity=entity.name)
         for entity in record.entities
         for start, end in entity.mentions
     ]
     for statement in record.statements:
-        found = offsets.get(statement.id)
         marks += statement_marks(
             statement_anchor(statement.id),
-            found.speaker if found else None,
-            found.cue if found else None,
+            statement.speaker_span,
+            statement.cue_span,
             statement.content_spans,
         )
     return render(
@@ -70,7 +64,7 @@ def article(request: Request, article_id: int) -> HTMLResponse:
         segments=segments(record.text, marks),
         layers=LAYERS,
         anchor=statement_anchor,
-        linked=linked_articles(store.connection(), article_id, LINKED_SHOWN),
-        linked_total=link_count(store.connection(), article_id),
-        quoted=quoted_elsewhere(store.connection(), article_id),
+        linked=store.linked_articles(article_id, LINKED_SHOWN),
+        linked_total=store.link_count(article_id),
+        quoted=store.quoted_elsewhere(article_id),
     )

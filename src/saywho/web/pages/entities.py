@@ -8,10 +8,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
+from saywho.model import EntityType
 from saywho.store.rows import LedgerFilter, StatementFilter
-from saywho.web.params import EntityType, Paging, paging
+from saywho.web.params import Paging, paging
 from saywho.web.plots import stance_plot
-from saywho.web.queries import entity_info, stance_from, stance_toward
 from saywho.web.stores import store_of
 from saywho.web.templating import render
 
@@ -40,8 +40,7 @@ def entities(
 @router.get("/entities/{name:path}", response_class=HTMLResponse)
 def entity(request: Request, name: str) -> HTMLResponse:
     store = store_of(request)
-    db = store.connection()
-    info = entity_info(db, name)
+    info = store.entity_info(name)
     if info is None:
         raise HTTPException(404, f"There is no entity called {name!r}.")
     return render(
@@ -52,6 +51,6 @@ def entity(request: Request, name: str) -> HTMLResponse:
         said_about=store.statements(StatementFilter(about=info.name), SHOWN, 0),
         as_actor=store.ledger(LedgerFilter(actor=info.name), SHOWN, 0, examples=0),
         as_target=store.ledger(LedgerFilter(target=info.name), SHOWN, 0, examples=0),
-        toward=stance_plot(stance_toward(db, info.name)),
-        stance_from=stance_plot(stance_from(db, info.name)),
+        toward=stance_plot(store.stance_toward(info.name)),
+        stance_from=stance_plot(store.stance_from(info.name)),
     )

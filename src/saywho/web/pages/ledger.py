@@ -14,11 +14,11 @@ from urllib.parse import quote_plus
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from saywho.store.rows import LedgerFilter
+from saywho.store.formats import polarity_counts
+from saywho.store.rows import LedgerFilter, LedgerMatrix
 from saywho.web.params import Text, ledger_filter
-from saywho.web.queries import LedgerMatrix, filter_choices, ledger_matrix
 from saywho.web.stores import store_of
-from saywho.web.templating import counts_text, render, stance_class, url
+from saywho.web.templating import render, stance_class, url
 
 router = APIRouter(include_in_schema=False)
 
@@ -59,7 +59,7 @@ def cells(
                     href=f"{base}{separator}cell_actor={quoted[entry.actor]}"
                     f"&cell_target={quoted[entry.target]}#evidence",
                     title=f"{entry.actor} → {entry.target}: declared −/=/+ "
-                    f"{counts_text(declared)}, expressed −/=/+ {counts_text(expressed)}",
+                    f"{polarity_counts(declared)}, expressed −/=/+ {polarity_counts(expressed)}",
                     declared=sum(declared.values()),
                     declared_class=stance_class(declared),
                     expressed=sum(expressed.values()),
@@ -90,8 +90,7 @@ def ledger(
         if key not in ("cell_actor", "cell_target")
     }
     store = store_of(request)
-    db = store.connection()
-    matrix = ledger_matrix(db, query, rows, cols)
+    matrix = store.ledger_matrix(query, rows, cols)
     opened = None
     if cell_actor and cell_target:
         found = store.ledger(
@@ -110,5 +109,5 @@ def ledger(
         cell_actor=cell_actor,
         cell_target=cell_target,
         params=params,
-        choices=filter_choices(db),
+        choices=store.filter_choices(),
     )

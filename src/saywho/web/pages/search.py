@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import sqlite3
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -49,12 +48,8 @@ def search(
                 q, query, page.limit, page.offset, highlight=(start, end)
             )
         except QueryError as error:
-            # Shown beside the form, which keeps what was typed.
+            # Shown beside the form, which keeps what was typed (text FTS5 refuses too).
             problem = str(error)
-            found = []
-        except sqlite3.OperationalError as error:
-            # FTS5 refuses some text the store does not yet reword (a lone "*").
-            problem = f"cannot search for {q!r}: {error}"
             found = []
         hits = [(hit, snippet_parts(hit.snippet, start, end)) for hit in found]
     return render(

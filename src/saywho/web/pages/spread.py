@@ -10,9 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from saywho.config import CascadeOptions
 from saywho.store.rows import CascadeFilter
-from saywho.store.spread import cascade_rows, chosen_quotes
 from saywho.web.params import Paging, cascade_filter, cascade_options, paging
-from saywho.web.queries import cached_cascades, cached_quotes
 from saywho.web.stores import store_of
 from saywho.web.templating import render
 
@@ -27,20 +25,20 @@ def spread(
     query: Annotated[CascadeFilter, Depends(cascade_filter)],
     page: Annotated[Paging, Depends(paging)],
 ) -> HTMLResponse:
-    connection = store_of(request).connection()
-    cascades = cached_cascades(connection, options)
-    rows = cascade_rows(connection, cascades, query)
+    store = store_of(request)
+    cascades = store.cascades(options)
+    rows = store.cascade_rows(cascades, query)
     return render(
         "spread.html",
         page="spread",
         rows=rows[page.offset : page.offset + page.limit],
         listed=len(rows),
-        linked=connection.execute("SELECT COUNT(*) FROM article_links").fetchone()[0],
+        linked=store.link_total(),
         total=len(cascades),
         coordinated_total=sum(cascade.coordinated for cascade in cascades),
         options=options,
         query=query,
         paging=page,
         params=dict(request.query_params),
-        quotes=chosen_quotes(cached_quotes(connection))[:QUOTES_SHOWN],
+        quotes=store.quotes()[:QUOTES_SHOWN],
     )
