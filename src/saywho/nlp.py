@@ -13,12 +13,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from saywho.config import DEFAULT_SPACY_MODEL
+from saywho.config import DEFAULT_SPACY_MODEL, MAX_ARTICLE_CHARS
 from saywho.model import ConfigError
-
-# Longest article the pipeline accepts, in characters (spaCy's parser needs about
-# 1 GB per 100,000 characters at the default; news articles are far shorter).
-MAX_ARTICLE_CHARS = 200_000
 
 
 @Language.component("saywho_line_breaks")

@@ -16,12 +16,12 @@ from spacy.tokens import Doc
 from saywho.attribution import create_attributor
 from saywho.batching import batched, batched_for_workers
 from saywho.clean import clean_document
-from saywho.config import DEFAULT_CONFIG, PipelineConfig
+from saywho.config import DEFAULT_CONFIG, MAX_ARTICLE_CHARS, PipelineConfig
 from saywho.entities.kb import load_knowledge_base
 from saywho.entities.resolve import EntityResolver
 from saywho.ledger import build_ledger
 from saywho.model import Article, Document, Failure, InputError, RawDocument
-from saywho.nlp import MAX_ARTICLE_CHARS, load_spacy
+from saywho.nlp import load_spacy
 from saywho.stance import create_stance_model
 from saywho.stance.targets import attach_stances
 

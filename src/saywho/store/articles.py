@@ -152,6 +152,7 @@ def _statement(row: StatementRow, text: str) -> Statement:
         id=row.local_id,
         speaker=speaker,
         cue=cue,
+        cue_lemma=row.cue_lemma,
         content=[Span(start, end, text[start:end]) for start, end in row.content_spans],
         kind=cast(Kind, row.kind),
         act=cast(Act, row.act),

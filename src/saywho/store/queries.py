@@ -337,7 +337,7 @@ def _statement_where(db: sqlite3.Connection, query: StatementFilter) -> Where:
 _STATEMENT_COLUMNS = (
     "s.id, s.article_id, s.local_id, s.speaker, s.speaker_entity, s.cue, s.content, "
     f"s.content_spans, s.kind, s.act, s.confidence, s.published, {OUTLET_NAME}, a.title, a.url, "
-    "s.medium, s.speaker_start, s.speaker_end, s.cue_start, s.cue_end"
+    "s.medium, s.speaker_start, s.speaker_end, s.cue_start, s.cue_end, s.cue_lemma"
 )
 _STATEMENT_JOINS = (
     "JOIN articles a ON a.id = s.article_id LEFT JOIN outlets o ON o.id = s.outlet_id"
@@ -379,6 +379,7 @@ def _statement_row(row: Sequence[Any]) -> StatementRow:
         medium=row[15],
         speaker_span=None if row[16] is None else (row[16], row[17]),
         cue_span=None if row[18] is None else (row[18], row[19]),
+        cue_lemma=row[20],
     )
 
 

@@ -139,6 +139,7 @@ class StatementRow:
     # Where the speaker and the cue are in the article text (end exclusive).
     speaker_span: tuple[int, int] | None = None
     cue_span: tuple[int, int] | None = None
+    cue_lemma: str | None = None
 
 
 @dataclass(frozen=True)

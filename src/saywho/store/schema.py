@@ -275,6 +275,12 @@ _SCHEMA_5 = """
 ALTER TABLE statements ADD COLUMN medium TEXT NOT NULL DEFAULT 'speech';
 """
 
+# 6: the lemma of each statement's cue head (saywho 0.5.0), so a stored article reads
+# back as the pipeline wrote it. Statements stored before it have none (NULL).
+_SCHEMA_6 = """
+ALTER TABLE statements ADD COLUMN cue_lemma TEXT;
+"""
+
 # Append new migrations; never edit or reorder the ones a release has shipped.
 MIGRATIONS: Sequence[Migration] = (
     _script(_SCHEMA_1),
@@ -282,6 +288,7 @@ MIGRATIONS: Sequence[Migration] = (
     _script(_SCHEMA_3),
     _script(_SCHEMA_4),
     _script(_SCHEMA_5),
+    _script(_SCHEMA_6),
 )
 
 

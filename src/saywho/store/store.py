@@ -309,9 +309,9 @@ class Store(StoreReader):
         statement_id = int(
             self._db.execute(
                 "INSERT INTO statements (article_id, local_id, speaker, speaker_entity, "
-                "speaker_start, speaker_end, cue, cue_start, cue_end, content, content_spans, "
-                "kind, medium, act, confidence, published, outlet_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                "speaker_start, speaker_end, cue, cue_start, cue_end, cue_lemma, content, "
+                "content_spans, kind, medium, act, confidence, published, outlet_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                 (
                     article_id,
                     statement.id,
@@ -322,6 +322,7 @@ class Store(StoreReader):
                     cue.text if cue else None,
                     cue.start if cue else None,
                     cue.end if cue else None,
+                    statement.cue_lemma,
                     statement.content_text,
                     json.dumps([[piece.start, piece.end] for piece in statement.content]),
                     statement.kind,

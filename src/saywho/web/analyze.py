@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from saywho.config import PipelineConfig
+from saywho.config import MAX_ARTICLE_CHARS, PipelineConfig
 from saywho.model import Article, Failure, RawDocument
 from saywho.output.jsonio import SCHEMA_ID, article_to_dict
 
@@ -27,9 +27,6 @@ if TYPE_CHECKING:
     from saywho.pipeline import Pipeline
 
 MAX_FIELD_CHARS = 2000  # url, title, published, outlet
-# saywho.nlp.MAX_ARTICLE_CHARS, which cannot be imported here without spaCy; a test
-# keeps the two equal until the limit moves to saywho.config.
-MAX_ARTICLE_CHARS = 200_000
 
 
 class Analyzer:
