@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from spacy.tokens import Span
 
+from saywho.attribution.speakers import resolve_speaker
 from saywho.config import PipelineConfig
 from saywho.model import Article, Statement
 from saywho.pipeline import Pipeline
@@ -228,6 +230,59 @@ def test_a_definite_title_resolves_to_the_person_given_it(pipeline: Pipeline) ->
     )
     statement = _one(_statements(pipeline, text), "talks would be hard")
     assert statement.speaker is not None and statement.speaker.entity == "Sergei Lavrov"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "speaker"),
+    [
+        (  # the lead names the office; the holder is named later
+            "Austria's interior minister said the house would become a police station. "
+            "Interior Minister Karl Brandt, who leads a caretaker government, spoke in Vienna.",
+            "police station",
+            "Karl Brandt",
+        ),
+        (
+            "China's ambassador to Britain said that London was meddling. "
+            "Earlier, China's ambassador to Britain Liu Wen had said that talks were over.",
+            "London was meddling",
+            "Liu Wen",
+        ),
+        (  # no holder named: the state speaks, not the nearest person
+            "Ivan Petrov arrived late. Austria's interior minister said the plan was final.",
+            "plan was final",
+            "Austria",
+        ),
+    ],
+)
+def test_a_state_s_office_resolves_to_its_holder(
+    pipeline: Pipeline, text: str, phrase: str, speaker: str
+) -> None:
+    statement = _one(_statements(pipeline, text), phrase)
+    assert statement.speaker is not None and statement.speaker.entity == speaker
+
+
+def test_a_surname_the_entity_model_missed_is_the_person_named_earlier(
+    pipeline: Pipeline,
+) -> None:
+    doc = pipeline.nlp("Luz Arroyo spoke first. Arroyo added that the risk was real.")
+    doc.ents = [Span(doc, 0, 2, label="PERSON")]  # the second "Arroyo" missed
+    entities = pipeline.resolve_entities(doc)
+    assert resolve_speaker(doc, entities, doc[5:6]) == "Luz Arroyo"
+
+
+def test_she_is_not_a_man_the_article_calls_mr(pipeline: Pipeline) -> None:
+    text = (
+        "Anna Weiss said she would sign. Tom Baker, a banker, agreed. "
+        "Mr. Baker thanked Anna Weiss on Monday. She said that the deal was fair."
+    )
+    statement = _one(_statements(pipeline, text), "deal was fair")
+    assert statement.speaker is not None and statement.speaker.entity == "Anna Weiss"
+
+
+def test_a_pronoun_speaker_is_not_the_person_quoted(pipeline: Pipeline) -> None:
+    text = "Jennifer Cole met reporters on Monday. “I cannot speak for Tom Baker,” she said."
+    statement = _one(_statements(pipeline, text), "cannot speak for")
+    assert statement.speaker is not None and statement.speaker.entity == "Jennifer Cole"
 
 
 def test_an_acronym_is_the_organisation_it_abbreviates(pipeline: Pipeline) -> None:

@@ -82,6 +82,17 @@ def test_common_nouns_the_ner_model_tags_name_no_one(pipeline: Pipeline) -> None
     assert names == ["Maria Okonkwo"]
 
 
+def test_a_name_the_text_shows_to_be_a_person_is_one(pipeline: Pipeline) -> None:
+    doc = pipeline.nlp("Marco Duarte leads the fund. The plan was added by Duarte, who is new.")
+    doc.ents = [Span(doc, 0, 2, label="ORG"), Span(doc, 11, 12, label="GPE")]
+    entities = pipeline.resolve_entities(doc)
+    assert {name: e.type for name, e in entities.entities.items()} == {"Marco Duarte": "PERSON"}
+    assert [m.text for m in entities.entities["Marco Duarte"].mentions] == [
+        "Marco Duarte",
+        "Duarte",
+    ]
+
+
 def test_normalize_name_ignores_articles_case_and_possessives() -> None:
     assert normalize_name("the  Kremlin’s") == "kremlin"
     assert normalize_name("The White House") == "white house"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
+from saywho.attribution.gender import PRONOUN_GENDER, Gender, person_genders
 from saywho.attribution.medium import ISSUED_DOCUMENTS
 from saywho.entities.resolve import PERSON_VOICES, STATE_VOICES, EntityIndex, Mention
 from saywho.model import Entity, EntityType
@@ -47,12 +48,22 @@ def resolve_speaker(doc: Doc, entities: EntityIndex, span: Span) -> str | None:
     head = span.root
     pronoun = head.lower_ if head.pos_ == "PRON" else None
     if pronoun in PRONOUN_TYPES:
-        return _antecedent(doc, entities, head.i, PRONOUN_TYPES[pronoun])
+        gender = PRONOUN_GENDER.get(pronoun)
+        return _antecedent(doc, entities, head.i, PRONOUN_TYPES[pronoun], gender)
     if pronoun in ("who", "that", "which") and head.head.dep_ == "relcl":
         return resolve_speaker(doc, entities, doc[head.head.head.i : head.head.head.i + 1])
     mentions = entities.within(span.start_char, span.end_char)
-    if not mentions or _names_a_role_only(doc, mentions, head):
+    if not mentions and head.pos_ == "PROPN":
+        return _named_in_article(entities, head.text)
+    if not mentions:
         return _nominal_antecedent(doc, entities, span)
+    if _names_a_role_only(doc, mentions, head):
+        owners = [m for m in mentions if _is_possessor(doc, m, head)]
+        if not owners:
+            return _nominal_antecedent(doc, entities, span)
+        # "Austria's interior minister": the minister the article names, else
+        # Austria as the state's voice (not the nearest person, who may be anyone).
+        return _title_holder(doc, entities, head) or owners[0].entity
     # The head itself, else what it is in apposition with ("the IT giant Microsoft").
     for token in [head, *(c for c in head.children if c.dep_ == "appos")]:
         for mention in mentions:
@@ -65,10 +76,46 @@ def resolve_speaker(doc: Doc, entities: EntityIndex, span: Span) -> str | None:
 
 
 def _names_a_role_only(doc: Doc, mentions: list[Mention], head: Token) -> bool:
-    """'The British Foreign Secretary': the speaker is the holder, not the state named."""
+    """'The British Foreign Secretary', 'China's ambassador to Britain': the speaker is
+    the holder, not the state named."""
     return head.lower_ in PERSON_NOUNS and all(
-        m.label != "PERSON" and _is_modifier_demonym(doc, m, "") for m in mentions
+        m.label != "PERSON"
+        and (
+            _is_modifier_demonym(doc, m, "")
+            or _is_possessor(doc, m, head)
+            or _in_title_complement(doc, m, head)
+        )
+        for m in mentions
     )
+
+
+def _is_possessor(doc: Doc, mention: Mention, head: Token) -> bool:
+    """'Austria' in "Austria's interior minister"."""
+    return any(
+        t.dep_ == "poss" and t.head.i == head.i
+        for t in doc[mention.token_start : mention.token_end]
+    )
+
+
+def _in_title_complement(doc: Doc, mention: Mention, head: Token) -> bool:
+    """'Britain' in "ambassador to Britain", 'Germany' in "the chancellor of Germany"."""
+    complements = [child for child in head.children if child.dep_ == "prep"]
+    return any(
+        complement.left_edge.i <= mention.token_start
+        and mention.token_end - 1 <= complement.right_edge.i
+        for complement in complements
+    )
+
+
+def _named_in_article(entities: EntityIndex, word: str) -> str | None:
+    """A name the entity model missed at this mention ("Arroyo added") but found
+    elsewhere: the one person of the article with that surname."""
+    people = [
+        name
+        for name, entity in entities.entities.items()
+        if entity.type == "PERSON" and name.split()[-1] == word
+    ]
+    return people[0] if len(people) == 1 else None
 
 
 def _nominal_antecedent(doc: Doc, entities: EntityIndex, span: Span) -> str | None:
@@ -88,9 +135,12 @@ def _nominal_antecedent(doc: Doc, entities: EntityIndex, span: Span) -> str | No
 
 def _title_holder(doc: Doc, entities: EntityIndex, head: Token) -> str | None:
     """The nearest earlier person the article gives this title ("Gov. Eric Holcomb"
-    and "the governor"; "Liu Xiaoming, the Chinese ambassador" and "the ambassador")."""
+    and "the governor"; "Liu Xiaoming, the Chinese ambassador" and "the ambassador"),
+    else the first later one (a lead that names the office before the person)."""
     title = head.lower_
-    for mention in entities.before(head.idx):
+    earlier = entities.before(head.idx)
+    later = [m for m in entities.mentions if m.start > head.idx + len(head)]
+    for mention in [*earlier, *later]:
         if mention.label != "PERSON":
             continue
         window = doc[max(mention.token_start - 4, 0) : mention.token_end + 5]
@@ -110,17 +160,24 @@ def _is_modifier_demonym(doc: Doc, mention: Mention, head_word: str) -> bool:
 
 
 def _antecedent(
-    doc: Doc, entities: EntityIndex, i: int, types: frozenset[EntityType]
+    doc: Doc,
+    entities: EntityIndex,
+    i: int,
+    types: frozenset[EntityType],
+    gender: Gender | None = None,
 ) -> str | None:
     sentence = doc[i].sent
+    genders = person_genders(doc, entities) if gender else {}
     earlier = [
         m
         for m in entities.before(doc[i].idx)
-        if m.label in types or ("PERSON" in types and _names_a_person_voice(doc, m))
+        if (m.label in types or ("PERSON" in types and _names_a_person_voice(doc, m)))
+        and genders.get(m.entity, gender) == gender
     ]
-    # The current sentence, nearest first.
+    # The current sentence, nearest first, outside quotation marks: in '"... Biden
+    # ...," she said' the one quoted is not the one who speaks.
     for mention in earlier:
-        if mention.start >= sentence.start_char:
+        if mention.start >= sentence.start_char and not _quoted(doc, sentence, mention):
             return mention.entity
     # Earlier sentences: a subject if there is one, else the first fitting mention.
     for back, previous in enumerate(_previous_sentences(doc, sentence)):
@@ -131,6 +188,13 @@ def _antecedent(
             subjects = [m for m in fitting if _in_subject(doc, m)]
             return (subjects or fitting[::-1])[0].entity
     return None
+
+
+def _quoted(doc: Doc, sentence: Span, mention: Mention) -> bool:
+    before = doc.text[sentence.start_char : mention.start]
+    opened = sum(before.count(mark) for mark in "“«") + before.count('"') % 2
+    closed = sum(before.count(mark) for mark in "”»")
+    return opened > closed
 
 
 def _names_a_person_voice(doc: Doc, mention: Mention) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
 from spacy.language import Language
@@ -82,6 +82,8 @@ _OFFICE_CONTEXT = re.compile(
     r"\s+(?:for|to)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+# Titles that only ever precede a person's name.
+HONORIFICS = frozenset("mr mrs ms miss dr prof sen rep gov lt sgt cmdr capt col gen".split())
 # Knowledge-base matches beat NER spans of the same length: they carry identity.
 _KB_PRIORITY, _NER_PRIORITY = 0, 1
 
@@ -163,6 +165,7 @@ class EntityResolver:
 
     def __call__(self, doc: Doc) -> EntityIndex:
         chosen = _non_overlapping([*self._kb_candidates(doc), *self._ner_candidates(doc)])
+        chosen = _people_by_context(doc, chosen)
         in_article = {c.entity for c in chosen if c.entity and c.label == "PERSON"}
         full_names = {
             doc[c.start : c.end].text: c for c in chosen if c.label == "PERSON" and c.length > 1
@@ -294,6 +297,31 @@ def _state_named_by(token: Token, index: EntityIndex, kb: KnowledgeBase) -> str 
         return mention.entity
     actor = kb.lookup(token.text)
     return actor.name if actor is not None and actor.type == "state" else None
+
+
+def _people_by_context(doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
+    """Names the NER model took for organisations or places that the text shows to be
+    people ("added Claure, who is also an executive", "Dr. Arroyo"), relabelled with
+    every other mention of the same person (full name or surname)."""
+    unknown = [c for c in candidates if c.entity is None and c.label != "PERSON"]
+    marked = {
+        _display_name(doc[c.start : c.end]) for c in unknown if _person_context(doc, c.start, c.end)
+    }
+    if not marked:
+        return candidates
+    marked |= {name.split()[-1] for name in marked}
+
+    def is_marked(candidate: _Candidate) -> bool:
+        words = _display_name(doc[candidate.start : candidate.end]).split()
+        return " ".join(words) in marked or (len(words) > 1 and words[-1] in marked)
+
+    return [replace(c, label="PERSON") if c in unknown and is_marked(c) else c for c in candidates]
+
+
+def _person_context(doc: Doc, start: int, end: int) -> bool:
+    after = [t.lower_ for t in doc[end : end + 2]]
+    before = doc[start - 1].lower_.rstrip(".") if start > 0 else ""
+    return after[:1] == ["who"] or after == [",", "who"] or before in HONORIFICS
 
 
 def _names_an_office(doc: Doc, span: Span) -> bool:

@@ -3,7 +3,8 @@
 An input already stored with the same content hash is skipped before analysis,
 so a re-run costs reading, not analyzing. Everything else goes through
 ``analyze_all`` (the pipeline of ``saywho analyze``) and ``Store.save_article``,
-whose own check inside the transaction settles duplicates within one run.
+whose own check inside the transaction settles duplicates within one run. At the
+end of a run ``Store.unify_person_names`` gives a surname alone its full name.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class IngestSummary:
     unchanged: int = 0
     known: int = 0  # listed pages not fetched again: their URL is stored
     failed: int = 0
+    renamed: int = 0  # people given their full name (Store.unify_person_names)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def count(self, outcome: Outcome) -> None:
@@ -51,6 +53,9 @@ class IngestSummary:
         if self.known:
             parts.append(f"{self.known} listed pages already stored (not fetched)")
         parts.append(f"{self.failed} failed")
+        if self.renamed:
+            people = "person" if self.renamed == 1 else "people"
+            parts.append(f"{self.renamed} {people} given their full name")
         return ", ".join(parts)
 
 
@@ -87,6 +92,7 @@ def ingest_documents(
                 report(store.save_article(result, provenance, digest))
     finally:
         feed.stop()
+    summary.renamed = len(store.unify_person_names())
     return summary
 
 
@@ -127,6 +133,7 @@ def reanalyze_stale(
         summary.count(outcome)
         if listener is not None:
             listener(outcome, failure)
+    summary.renamed = len(store.unify_person_names())
     return summary
 
 

@@ -23,6 +23,7 @@ from saywho.store import export
 from saywho.store.connection import open_connection, write_transaction
 from saywho.store.export import ExportFormat, ExportTable
 from saywho.store.identity import content_hash, document_identity, outlet_domain
+from saywho.store.names import EvidenceKey, person_renames, rename_person
 from saywho.store.provenance import fingerprint
 from saywho.store.queries import LEDGER_COUNT_COLUMNS, LEDGER_COUNTS
 from saywho.store.reader import DEFAULT_DB, StoreReader
@@ -38,8 +39,6 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_DB", "SaveOutcome", "Store", "StoredInput", "write_transaction"]
 
 SaveOutcome = Literal["ingested", "updated", "reanalyzed", "unchanged"]
-# One piece of ledger evidence as ledger_pairs counts it: actor, target, declared, polarity.
-EvidenceKey = tuple[str, str, int, str]
 # Fixed text built from the constant column names of LEDGER_COUNT_COLUMNS.
 _UPSERT_PAIR = (
     f"INSERT INTO ledger_pairs (actor, target, {', '.join(LEDGER_COUNT_COLUMNS)}, evidence) "
@@ -284,6 +283,22 @@ class Store(StoreReader):
                 "WHERE actor = ?1 AND target = ?2) WHERE actor = ?1 AND target = ?2",
                 (actor, target),
             )
+
+    def unify_person_names(self) -> list[tuple[str, str]]:
+        """Give a person one name across the database; returns the renames, old → new.
+
+        A one-word PERSON entity outside the knowledge base ("Okonkwo") becomes the
+        one PERSON entity of two or more words that ends with it ("Maria Okonkwo"),
+        in entities and mentions, statements' speakers, stance targets, ledger
+        evidence, actors and ``ledger_pairs``, all in one transaction. A surname
+        that two full names end with is left alone. ``saywho ingest`` and
+        ``reanalyze`` run it once at the end; running it again changes nothing.
+        """
+        with self._transaction() as db:
+            renames = person_renames(db)
+            for old, new in renames:
+                rename_person(db, old, new, self._adjust_ledger_pairs)
+        return renames
 
     def _entity_id(self, entity: Entity) -> int:
         # The first article to name an entity sets its attributes; the no-op update
