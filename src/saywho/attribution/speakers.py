@@ -14,6 +14,7 @@ from saywho.attribution.gender import PRONOUN_GENDER, Gender, person_genders
 from saywho.attribution.medium import ISSUED_DOCUMENTS
 from saywho.entities.resolve import PERSON_VOICES, STATE_VOICES, EntityIndex, Mention
 from saywho.model import Entity, EntityType
+from saywho.nlp import text_of
 
 PEOPLE: frozenset[EntityType] = frozenset({"PERSON"})
 BODIES: frozenset[EntityType] = frozenset({"ORG", "GPE"})
@@ -191,7 +192,7 @@ def _antecedent(
 
 
 def _quoted(doc: Doc, sentence: Span, mention: Mention) -> bool:
-    before = doc.text[sentence.start_char : mention.start]
+    before = text_of(doc)[sentence.start_char : mention.start]
     opened = sum(before.count(mark) for mark in "“«") + before.count('"') % 2
     closed = sum(before.count(mark) for mark in "”»")
     return opened > closed

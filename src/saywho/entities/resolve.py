@@ -23,6 +23,7 @@ from spacy.tokens import Doc, Span, Token
 from saywho.entities.kb import KnowledgeBase, normalize_name
 from saywho.model import ActorType, Entity, EntityType
 from saywho.model import Span as TextSpan
+from saywho.nlp import text_of
 
 NER_LABELS: dict[str, EntityType] = {
     "PERSON": "PERSON",
@@ -327,7 +328,7 @@ def _person_context(doc: Doc, start: int, end: int) -> bool:
 def _names_an_office(doc: Doc, span: Span) -> bool:
     if span.label_ == "PERSON" or doc[span.start].ent_type_ == "PERSON":
         return False
-    before = doc.text[max(0, span.start_char - 40) : span.start_char]
+    before = text_of(doc)[max(0, span.start_char - 40) : span.start_char]
     return _OFFICE_CONTEXT.search(before) is not None
 
 
