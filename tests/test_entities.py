@@ -69,7 +69,8 @@ def test_a_contested_office_is_no_actor(pipeline: Pipeline) -> None:
     found = _entities(
         pipeline,
         "Moscow has no favourite in the race for the White House, the Kremlin said. "
-        "The White House said on Monday that the senator's bid for the Kremlin had failed.",
+        "The White House said on Monday that the senator's bid for the Kremlin had failed. "
+        "Both contenders for the White House want to be the next tenant of the Kremlin.",
     )
     assert found["White House"] == ["White House"]  # the institution that spoke, once
     assert found["Russia"] == ["Moscow", "Kremlin"]

@@ -76,11 +76,13 @@ STATE_VOICES = PERSON_VOICES | frozenset(
         "cabinet",
     }
 )
-# "the race for the White House", "a bid for the Kremlin": the place names the
-# office being contested, not the institution; such a mention names no actor.
+# "the race for the White House", "contenders for the Kremlin", "the next tenant of
+# the Élysée": the place names the office held or contested, not the institution;
+# such a mention names no actor.
 _OFFICE_CONTEXT = re.compile(
-    r"\b(?:race|run|running|bid|battle|fight|campaign|contest|road|path|return|quest)"
-    r"\s+(?:for|to)\s+(?:the\s+)?$",
+    r"\b(?:(?:race|run|running|bid|battle|fight|campaign|contest|road|path|return|quest"
+    r"|contenders?|candidates?|candidacy|nominees?)\s+(?:for|to)"
+    r"|(?:tenant|occupant|keys)\s+(?:of|to))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 # Titles that only ever precede a person's name.
