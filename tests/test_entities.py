@@ -94,6 +94,13 @@ def test_a_name_the_text_shows_to_be_a_person_is_one(pipeline: Pipeline) -> None
     ]
 
 
+def test_an_institution_or_a_body_written_like_a_person_is_none(pipeline: Pipeline) -> None:
+    doc = pipeline.nlp("It is a White House who has no plan. Astronauts will return to the Moon.")
+    doc.ents = [Span(doc, 3, 5, label="ORG"), Span(doc, 15, 16, label="PERSON")]
+    entities = pipeline.resolve_entities(doc)
+    assert {name: e.type for name, e in entities.entities.items()} == {"White House": "ORG"}
+
+
 def test_normalize_name_ignores_articles_case_and_possessives() -> None:
     assert normalize_name("the  Kremlin’s") == "kremlin"
     assert normalize_name("The White House") == "white house"

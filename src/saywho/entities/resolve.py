@@ -85,6 +85,7 @@ _OFFICE_CONTEXT = re.compile(
     r"|(?:tenant|occupant|keys)\s+(?:of|to))\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
+DETERMINERS = frozenset({"the", "a", "an", "this", "that"})
 # Titles that only ever precede a person's name.
 HONORIFICS = frozenset("mr mrs ms miss dr prof sen rep gov lt sgt cmdr capt col gen".split())
 # Knowledge-base matches beat NER spans of the same length: they carry identity.
@@ -216,6 +217,8 @@ class EntityResolver:
             ent = _trim(ent)
             if len(ent) == 0 or all(t.is_lower or not t.is_alpha for t in ent):
                 continue  # "another witness": a common noun or a fragment names no one
+            if _not_a_person(ent, label):
+                continue
             parts = self._hyphenated_parts(ent)
             if parts:
                 yield from parts
@@ -324,7 +327,23 @@ def _people_by_context(doc: Doc, candidates: list[_Candidate]) -> list[_Candidat
 def _person_context(doc: Doc, start: int, end: int) -> bool:
     after = [t.lower_ for t in doc[end : end + 2]]
     before = doc[start - 1].lower_.rstrip(".") if start > 0 else ""
+    if before in DETERMINERS:
+        return False  # "a White House who has": an institution written as a person
     return after[:1] == ["who"] or after == [",", "who"] or before in HONORIFICS
+
+
+def _not_a_person(ent: Span, label: EntityType) -> bool:
+    """'the Moon', 'the Sun': a person's name takes no article (a family's does: "the
+    Bidens", so plurals stay)."""
+    doc = ent.doc
+    before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    return (
+        label == "PERSON"
+        and before in DETERMINERS
+        and len(ent) == 1
+        and ent.root.tag_ == "NNP"
+        and ent.root.dep_ not in ("compound", "poss")
+    )
 
 
 def _names_an_office(doc: Doc, span: Span) -> bool:
