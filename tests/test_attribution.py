@@ -285,6 +285,15 @@ def test_a_pronoun_speaker_is_not_the_person_quoted(pipeline: Pipeline) -> None:
     assert statement.speaker is not None and statement.speaker.entity == "Jennifer Cole"
 
 
+def test_a_spokesperson_for_a_body_speaks_for_it_when_no_one_is_named(
+    pipeline: Pipeline,
+) -> None:
+    doc = pipeline.nlp("A spokesperson for the Foreign Office said that talks had failed.")
+    doc.ents = [Span(doc, 4, 6, label="ORG")]
+    entities = pipeline.resolve_entities(doc)
+    assert resolve_speaker(doc, entities, doc[0:6]) == "Foreign Office"
+
+
 def test_an_acronym_is_the_organisation_it_abbreviates(pipeline: Pipeline) -> None:
     text = (
         "The Drug Enforcement Administration released new figures on Monday. "

@@ -59,12 +59,7 @@ def resolve_speaker(doc: Doc, entities: EntityIndex, span: Span) -> str | None:
     if not mentions:
         return _nominal_antecedent(doc, entities, span)
     if _names_a_role_only(doc, mentions, head):
-        owners = [m for m in mentions if _is_possessor(doc, m, head)]
-        if not owners:
-            return _nominal_antecedent(doc, entities, span)
-        # "Austria's interior minister": the minister the article names, else
-        # Austria as the state's voice (not the nearest person, who may be anyone).
-        return _title_holder(doc, entities, head) or owners[0].entity
+        return _role_holder(doc, entities, span, mentions)
     # The head itself, else what it is in apposition with ("the IT giant Microsoft").
     for token in [head, *(c for c in head.children if c.dep_ == "appos")]:
         for mention in mentions:
@@ -74,6 +69,24 @@ def resolve_speaker(doc: Doc, entities: EntityIndex, span: Span) -> str | None:
     people = [m for m in named if m.label == "PERSON"]
     chosen = people or named
     return chosen[0].entity if chosen else None
+
+
+def _role_holder(
+    doc: Doc, entities: EntityIndex, span: Span, mentions: list[Mention]
+) -> str | None:
+    """Who holds the role a speaker phrase names, else whom the role serves.
+
+    "Austria's interior minister": the minister the article names, else Austria as the
+    state's voice (not the nearest person, who may be anyone). "A spokesperson for the
+    Foreign Office", "the president of the Farm Bureau": the person the article gives
+    that title, else the body served. "The British Foreign Secretary": the holder.
+    """
+    head = span.root
+    owners = [m for m in mentions if _is_possessor(doc, m, head)]
+    if owners:
+        return _title_holder(doc, entities, head) or owners[0].entity
+    served = [m for m in mentions if _in_title_complement(doc, m, head, ("for", "of"))]
+    return _nominal_antecedent(doc, entities, span) or (served[0].entity if served else None)
 
 
 def _names_a_role_only(doc: Doc, mentions: list[Mention], head: Token) -> bool:
@@ -98,9 +111,16 @@ def _is_possessor(doc: Doc, mention: Mention, head: Token) -> bool:
     )
 
 
-def _in_title_complement(doc: Doc, mention: Mention, head: Token) -> bool:
-    """'Britain' in "ambassador to Britain", 'Germany' in "the chancellor of Germany"."""
-    complements = [child for child in head.children if child.dep_ == "prep"]
+def _in_title_complement(
+    doc: Doc, mention: Mention, head: Token, prepositions: tuple[str, ...] = ()
+) -> bool:
+    """'Britain' in "ambassador to Britain", 'Germany' in "the chancellor of Germany"
+    (only after one of ``prepositions`` when given)."""
+    complements = [
+        child
+        for child in head.children
+        if child.dep_ == "prep" and (not prepositions or child.lower_ in prepositions)
+    ]
     return any(
         complement.left_edge.i <= mention.token_start
         and mention.token_end - 1 <= complement.right_edge.i

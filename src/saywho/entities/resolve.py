@@ -86,6 +86,11 @@ _OFFICE_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 DETERMINERS = frozenset({"the", "a", "an", "this", "that"})
+INSTITUTION_WORDS = frozenset(
+    """police university party company group bank council committee department ministry
+    agency office association foundation institute church school college club team news
+    times post house court army force union""".split()
+)
 # Titles that only ever precede a person's name.
 HONORIFICS = frozenset("mr mrs ms miss dr prof sen rep gov lt sgt cmdr capt col gen".split())
 # Knowledge-base matches beat NER spans of the same length: they carry identity.
@@ -215,7 +220,8 @@ class EntityResolver:
             if label is None:
                 continue
             ent = _trim(ent)
-            if len(ent) == 0 or all(t.is_lower or not t.is_alpha for t in ent):
+            letters = [c for c in ent.text if c.isalpha()]
+            if not letters or all(c.islower() for c in letters):
                 continue  # "another witness": a common noun or a fragment names no one
             if _not_a_person(ent, label):
                 continue
@@ -310,8 +316,21 @@ def _people_by_context(doc: Doc, candidates: list[_Candidate]) -> list[_Candidat
     people ("added Claure, who is also an executive", "Dr. Arroyo"), relabelled with
     every other mention of the same person (full name or surname)."""
     unknown = [c for c in candidates if c.entity is None and c.label != "PERSON"]
+    full_names = {
+        words[-1]: name
+        for c in unknown
+        if _looks_like_a_full_name(words := (name := _display_name(doc[c.start : c.end])).split())
+    }
+    # A name counts when it reads as a person's ("Marco Duarte") or is the surname of one
+    # in the article ("Duarte, who"): "the University of York, who" stays an institution.
     marked = {
-        _display_name(doc[c.start : c.end]) for c in unknown if _person_context(doc, c.start, c.end)
+        full_names.get(name, name)
+        for c in unknown
+        if _person_context(doc, c.start, c.end)
+        and (
+            (name := _display_name(doc[c.start : c.end])) in full_names
+            or name in full_names.values()
+        )
     }
     if not marked:
         return candidates
@@ -322,6 +341,17 @@ def _people_by_context(doc: Doc, candidates: list[_Candidate]) -> list[_Candidat
         return " ".join(words) in marked or (len(words) > 1 and words[-1] in marked)
 
     return [replace(c, label="PERSON") if c in unknown and is_marked(c) else c for c in candidates]
+
+
+def _looks_like_a_full_name(words: list[str]) -> bool:
+    """Two to four capitalised words, none an acronym ("U.S.") or an institution's noun."""
+    return 2 <= len(words) <= 4 and all(
+        word[:1].isupper()
+        and word.replace(".", "").replace("-", "").isalpha()
+        and not (len(word.replace(".", "")) > 1 and word.replace(".", "").isupper())
+        and word.lower() not in INSTITUTION_WORDS
+        for word in words
+    )
 
 
 def _person_context(doc: Doc, start: int, end: int) -> bool:
