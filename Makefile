@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 SAYWHO := $(VENV)/bin/saywho
 SHARED ?= ../shared
 
-.PHONY: demo test test-browser lint typecheck docs eval-attribution eval-stance eval-extraction eval-trust \
+.PHONY: demo test test-browser fuzz lint typecheck docs eval-attribution eval-stance eval-extraction eval-trust \
 	eval-spread bench-spread bench-spark \
 	bench-ingest bench-serve train-attribution train-stance clean-venv
 
@@ -39,6 +39,11 @@ test: $(VENV)/.installed
 # saying why, where Chromium is missing).
 test-browser: $(VENV)/.installed
 	$(PY) -m pytest -q -rs tests/browser
+
+# The property-based (hypothesis) tests with many more examples than `make test` runs.
+FUZZ_EXAMPLES ?= 5000
+fuzz: $(VENV)/.installed
+	SAYWHO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -q $$(grep -l '^from hypothesis' tests/test_*.py)
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check src tests bench training

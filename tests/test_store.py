@@ -107,6 +107,11 @@ CONTENT_QUERIES = {
     "e.published, o.domain, a.identity, s.local_id FROM evidence e "
     "JOIN statements s ON s.id = e.statement_id JOIN articles a ON a.id = e.article_id "
     "LEFT JOIN outlets o ON o.id = e.outlet_id",
+    "alerts": "SELECT rule, key, kind, title, payload FROM alerts",
+    "deliveries": "SELECT a.rule, a.key, d.sink, d.delivered_at IS NULL FROM deliveries d "
+    "JOIN alerts a ON a.id = d.alert_id",
+    "watch_rules": "SELECT rule, digest FROM watch_rules",
+    "feed_validators": "SELECT url, etag, last_modified FROM feed_validators",
     "article_vectors": "SELECT a.identity, v.encoder, v.content_hash, v.vector "
     "FROM article_vectors v JOIN articles a ON a.id = v.article_id",
     "article_links": "SELECT a.identity, b.identity, l.kind, l.overlap, l.similarity "
@@ -398,6 +403,8 @@ def test_a_database_of_schema_1_gets_its_ledger_totals_when_opened(tmp_path: Pat
         connection.execute("UPDATE statements SET medium = 'speech', cue_lemma = NULL")
     current = table_contents(db)
     with sqlite3.connect(db) as connection:  # as saywho with schema 1 left it
+        for table in ("deliveries", "alerts", "watch_rules", "feed_validators"):  # schema 7
+            connection.execute(f"DROP TABLE {table}")
         connection.execute("ALTER TABLE statements DROP COLUMN cue_lemma")  # schema 6
         connection.execute("ALTER TABLE statements DROP COLUMN medium")  # schema 5
         connection.execute("DROP TABLE ledger_pairs")

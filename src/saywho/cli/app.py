@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from saywho import __version__
-from saywho.cli import analyze, export, ingest, query, serve, spread
+from saywho.cli import analyze, contradictions, export, ingest, query, serve, spread, watch
 from saywho.cli.options import EXIT_USAGE, Handler
 from saywho.model import ConfigError
 
@@ -27,9 +27,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_commands(commands)  # analyze, stance
     ingest.add_commands(commands)  # ingest, reanalyze, labels
     query.add_commands(commands)  # ledger, statements, search, entities, outlets, overview
+    contradictions.add_command(commands)
     export.add_command(commands)
     spread.add_commands(commands)  # spread, quotes
     serve.add_command(commands)
+    watch.add_command(commands)
     return parser
 
 

@@ -38,6 +38,23 @@ class FetchedPage:
 
 
 @dataclass(frozen=True)
+class Validators:
+    """What a server said about a page's version, to ask "has it changed?" next time."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+    @classmethod
+    def of(cls, page: FetchedPage) -> Validators | None:
+        etag, modified = page.headers.get("ETag"), page.headers.get("Last-Modified")
+        return cls(etag, modified) if etag or modified else None
+
+
+class NotModified(InputError):
+    """HTTP 304: the page has not changed since the validators were given."""
+
+
+@dataclass(frozen=True)
 class _Target:
     url: str
     scheme: str
@@ -51,16 +68,17 @@ class _Redirect:
     location: str  # absolute
 
 
-def fetch_url(url: str, options: FetchOptions) -> FetchedPage:
+def fetch_url(url: str, options: FetchOptions, validators: Validators | None = None) -> FetchedPage:
     """GET ``url``, following at most ``options.max_redirects`` redirects, each vetted anew.
 
     Raises InputError, with a one-line reason, for anything but a 2xx page within
-    the limits of ``options``.
+    the limits of ``options``. With ``validators`` the request is conditional
+    (``If-None-Match``, ``If-Modified-Since``) and a 304 raises ``NotModified``.
     """
     current = url
     for hop in range(options.max_redirects + 1):
         try:
-            outcome = _get(_parse_target(current), options)
+            outcome = _get(_parse_target(current), options, validators)
         except InputError as exc:
             if hop == 0:
                 raise
@@ -88,7 +106,9 @@ def _parse_target(url: str) -> _Target:
     return _Target(url, scheme, parts.hostname, port or _DEFAULT_PORTS[scheme], request_path)
 
 
-def _get(target: _Target, options: FetchOptions) -> FetchedPage | _Redirect:
+def _get(
+    target: _Target, options: FetchOptions, validators: Validators | None = None
+) -> FetchedPage | _Redirect:
     addresses = resolve_vetted(
         target.host, target.port, allow_private=options.allow_private_network
     )
@@ -99,8 +119,11 @@ def _get(target: _Target, options: FetchOptions) -> FetchedPage | _Redirect:
             connection_class(target.host, target.port, addresses, options.timeout)
         ) as connection,
     ):
-        connection.request("GET", target.request_path, headers=_request_headers(options))
+        headers = _request_headers(options, validators)
+        connection.request("GET", target.request_path, headers=headers)
         response = connection.getresponse()
+        if response.status == 304 and validators is not None:
+            raise NotModified("HTTP 304 Not Modified")
         if response.status in _REDIRECT_STATUSES:
             return _Redirect(_redirect_location(target.url, response))
         if not 200 <= response.status < 300:
@@ -115,14 +138,19 @@ def _get(target: _Target, options: FetchOptions) -> FetchedPage | _Redirect:
     )
 
 
-def _request_headers(options: FetchOptions) -> dict[str, str]:
-    return {
+def _request_headers(options: FetchOptions, validators: Validators | None) -> dict[str, str]:
+    headers = {
         "User-Agent": options.user_agent,
         "Accept": _ACCEPT,
         # Only what capped.undo_content_encoding can undo.
         "Accept-Encoding": "gzip, deflate",
         "Connection": "close",
     }
+    if validators is not None and validators.etag:
+        headers["If-None-Match"] = validators.etag
+    if validators is not None and validators.last_modified:
+        headers["If-Modified-Since"] = validators.last_modified
+    return headers
 
 
 def _redirect_location(url: str, response: http.client.HTTPResponse) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
 
-from saywho.ingest.fetch import FetchedPage, fetch_url
+from saywho.ingest.fetch import FetchedPage, Validators, fetch_url
 from saywho.ingest.options import FetchOptions
 from saywho.model import InputError
 
@@ -48,8 +48,9 @@ class PoliteFetcher:
     sleep: Callable[[float], None] = time.sleep
     _hosts: dict[str, _HostState] = field(default_factory=dict)
 
-    def fetch(self, url: str) -> FetchedPage:
-        """The page, or InputError with a one-line reason (disallowed, unreachable...)."""
+    def fetch(self, url: str, validators: Validators | None = None) -> FetchedPage:
+        """The page, or InputError with a one-line reason (disallowed, unreachable...);
+        ``NotModified`` when ``validators`` are given and the page has not changed."""
         origin = _origin(url)
         host = self._hosts.get(origin)
         if host is None:
@@ -59,7 +60,7 @@ class PoliteFetcher:
         if host.robots is not None and not host.robots.can_fetch(ROBOTS_AGENT, url):
             raise InputError(f"disallowed by {origin}/robots.txt")
         self._wait_turn(host)
-        return fetch_url(url, self.options)
+        return fetch_url(url, self.options, validators)
 
     def _read_robots(self, origin: str) -> _HostState:
         state = _HostState(robots=None, delay=self.delay)

@@ -6,7 +6,10 @@ bytes and its name (``SourceOptions.kind`` overrides that for every source).
 Feeds, sitemaps and URL lists are followed: each page they list is fetched
 through one ``PoliteFetcher``, so robots.txt and the per-host pace hold across
 all sources of a run. A listed page for which ``SourceOptions.is_stored`` says
-yes is not fetched again; it comes out as ``AlreadyStored``, to be counted. As
+yes is not fetched again; it comes out as ``AlreadyStored``, to be counted. With
+``SourceOptions.conditional`` a feed, sitemap or URL list named by URL is asked
+for conditionally (ETag / Last-Modified): unchanged, it costs one 304 and lists
+nothing. As
 everywhere in ingest, a bad source or item is a Failure with a one-line reason
 and the others go on.
 """
@@ -19,13 +22,13 @@ import re
 import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
 
 from saywho.ingest.capped import gunzip_capped, is_gzip
 from saywho.ingest.feeds import Link, Listing, XmlKind, parse_listing, sniff_xml_kind
-from saywho.ingest.fetch import FetchedPage
+from saywho.ingest.fetch import FetchedPage, NotModified, Validators
 from saywho.ingest.local import (
     FileKind,
     describe_os_error,
@@ -52,6 +55,19 @@ _SNIFF_BYTES = 64 * 1024
 _WARC_SUFFIXES = (".warc", ".warc.gz")
 
 
+@dataclass
+class ConditionalCache:
+    """Validators per listing URL: ``known`` from the last run, ``seen`` from this one.
+
+    The caller keeps ``seen`` only once what the listings listed is stored (a run
+    killed before must fetch them whole again). ``not_modified`` counts the 304s.
+    """
+
+    known: dict[str, Validators] = field(default_factory=dict)
+    seen: dict[str, Validators] = field(default_factory=dict)
+    not_modified: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class SourceOptions:
     fetch: FetchOptions = DEFAULT_OPTIONS
@@ -60,6 +76,8 @@ class SourceOptions:
     max_sitemap_depth: int = 3  # sitemap indexes nest at most this deep
     # A listed page's URL -> whether to leave it unfetched (None: fetch every page).
     is_stored: Callable[[str], bool] | None = None
+    # Conditional requests for listings named by URL (None: always fetched whole).
+    conditional: ConditionalCache | None = None
 
 
 Source = RawDocument | Failure | AlreadyStored
@@ -214,19 +232,27 @@ class _SourceReader:
         if kind in ("text", "html", "json", "jsonl", "warc"):
             yield Failure(url, f"--type {kind} reads files; use feed, sitemap, urls or url")
             return
+        conditional = self.options.conditional
         try:
-            page = self.fetcher.fetch(url)
+            page = self.fetcher.fetch(url, conditional.known.get(url) if conditional else None)
             # Sitemaps are often served as .xml.gz files rather than gzip-encoded.
             body = (
                 gunzip_capped(page.body, self.options.fetch.max_bytes)
                 if is_gzip(page.body)
                 else page.body
             )
+        except NotModified:
+            if conditional is not None:
+                conditional.not_modified.append(url)
+            return
         except InputError as error:
             yield Failure(url, str(error))
             return
         kind = kind or _sniff_page(page, body)
         if kind in ("feed", "sitemap", "urls"):
+            validators = Validators.of(page)
+            if conditional is not None and validators is not None:
+                conditional.seen[url] = validators
             yield from self._read_listed(body, url, kind, depth)
         else:
             yield _page_document(url, page, None)

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import IO, Any, Literal
 
 from saywho.store.queries import POLARITIES
-from saywho.store.rows import EvidenceExample, LedgerEntry, StatementRow
+from saywho.store.rows import Contradiction, EvidenceExample, LedgerEntry, StatementRow
 
 OutputFormat = Literal["table", "json", "csv"]
 _TABLE_CELL_CHARS = 48
@@ -46,6 +46,8 @@ def _flatten(row: Any) -> dict[str, str]:
         return _ledger_columns(row)
     if isinstance(row, StatementRow):
         return _statement_columns(row)
+    if isinstance(row, Contradiction):
+        return _contradiction_columns(row)
     return {key: _cell(value) for key, value in dataclasses.asdict(row).items()}
 
 
@@ -65,6 +67,25 @@ def _ledger_columns(entry: LedgerEntry) -> dict[str, str]:
         "example": _example(entry.examples[0]) if entry.examples else "",
     }
     return columns
+
+
+def _contradiction_columns(row: Contradiction) -> dict[str, str]:
+    against = [piece for piece in row.expressions if piece.contradicts]
+    return {
+        "actor": row.actor,
+        "country": row.actor_country or "",
+        "target": row.target,
+        "declared": row.declared_stance,
+        "declared -/=/+": polarity_counts(row.declared),
+        "expressed -/=/+": polarity_counts(row.expressed),
+        "strength": f"{row.strength:.2f}",
+        "evidence": str(row.evidence),
+        "declared ids": " ".join(str(piece.statement_id) for piece in row.declarations),
+        "against ids": " ".join(str(piece.statement_id) for piece in against),
+        "example": f"[{against[0].polarity}, s{against[0].statement_id}] {against[0].excerpt}"
+        if against
+        else "",
+    }
 
 
 def polarity_counts(counts: Mapping[str, int]) -> str:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Self, TypeVar
 from saywho.config import DEFAULT_CASCADE_OPTIONS, CascadeOptions
 from saywho.model import Article, ConfigError
 from saywho.store import articles as one_article
+from saywho.store import contradictions as contradiction_queries
 from saywho.store import dashboard, queries
 from saywho.store.connection import open_connection
 from saywho.store.rows import (
@@ -25,6 +26,7 @@ from saywho.store.rows import (
     ArticleSummary,
     CascadeFilter,
     CascadeRow,
+    Contradiction,
     EntityInfo,
     EntityRow,
     FilterChoices,
@@ -48,7 +50,15 @@ from saywho.store.rows import (
 from saywho.store.schema import MIGRATIONS, schema_version
 
 if TYPE_CHECKING:
+    from saywho.ingest.fetch import Validators
     from saywho.spread import Cascade
+    from saywho.store.alerts import (
+        AlertRow,
+        DeliveryCounts,
+        RuleProgress,
+        StatementMatch,
+        StatementWatch,
+    )
 
 DEFAULT_DB = Path("saywho.db")
 # Distinct values a reader keeps while the database is unchanged (see _while_unchanged).
@@ -112,6 +122,27 @@ class StoreReader:
         examples: int = 2,
     ) -> list[LedgerEntry]:
         return queries.ledger(self._db, query or LedgerFilter(), limit, offset, group_by, examples)
+
+    def contradictions(
+        self,
+        query: LedgerFilter,
+        *,
+        min_strength: float = 0.0,
+        limit: int | None = None,
+        offset: int = 0,
+        examples: int | None = None,
+    ) -> list[Contradiction]:
+        """Each actor and target whose declarations disagree with what it expresses,
+        strongest first (``saywho.store.contradictions``); ``examples`` caps the
+        statements listed on each side (None: all)."""
+        return contradiction_queries.contradictions(
+            self._db,
+            query,
+            min_strength=min_strength,
+            limit=limit,
+            offset=offset,
+            examples=examples,
+        )
 
     def statements(
         self, query: StatementFilter | None = None, limit: int = 50, offset: int = 0
@@ -239,6 +270,54 @@ class StoreReader:
         from saywho.store.spread import quoted_elsewhere
 
         return quoted_elsewhere(self._db, article_id)
+
+    # --- watch: alerts, their outbox, rule progress (saywho.store.alerts) ------------
+
+    def alerts(self, limit: int = 50, offset: int = 0) -> list[AlertRow]:
+        """Stored alerts, newest first."""
+        from saywho.store import alerts
+
+        return alerts.alerts(self._db, limit, offset)
+
+    def alert_total(self) -> int:
+        from saywho.store import alerts
+
+        return alerts.alert_total(self._db)
+
+    def last_statement_id(self) -> int:
+        from saywho.store import alerts
+
+        return alerts.last_statement_id(self._db)
+
+    def rule_progress(self, rule: str) -> RuleProgress | None:
+        from saywho.store import alerts
+
+        return alerts.rule_progress(self._db, rule)
+
+    def statement_matches(
+        self, watch: StatementWatch, after: int, up_to: int, limit: int
+    ) -> list[StatementMatch]:
+        """Statements with ``after`` < id <= ``up_to`` that a ``statements:`` rule asks for."""
+        from saywho.store import alerts
+
+        return alerts.statement_matches(self._db, watch, after, up_to, limit)
+
+    def pending_deliveries(
+        self, sink: str, now: float, limit: int = 500
+    ) -> list[tuple[AlertRow, int]]:
+        from saywho.store import alerts
+
+        return alerts.pending_deliveries(self._db, sink, now, limit)
+
+    def delivery_counts(self, sink: str) -> DeliveryCounts:
+        from saywho.store import alerts
+
+        return alerts.delivery_counts(self._db, sink)
+
+    def feed_validators(self) -> dict[str, Validators]:
+        from saywho.store import alerts
+
+        return alerts.feed_validators(self._db)
 
     def _while_unchanged(self, key: object, build: Callable[[], T]) -> T:
         """``build()``'s value, kept until another connection commits (``PRAGMA

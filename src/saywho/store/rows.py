@@ -98,6 +98,49 @@ class LedgerEntry:
 
 
 @dataclass(frozen=True)
+class ContradictionEvidence:
+    """One statement on either side of a contradiction (``saywho contradictions``)."""
+
+    statement_id: int  # the store's id
+    local_id: str  # the statement's id within its article (s1, s2, ...)
+    article_id: int
+    declared: bool
+    polarity: str
+    contradicts: bool  # expressed, and against the declared stance
+    confidence: float
+    speaker: str | None  # the canonical speaker, or the name as written
+    outlet: str | None
+    published: str | None
+    excerpt: str  # the statement's content, shortened
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """What ``actor`` declares toward ``target`` against what it expresses.
+
+    ``declared`` and ``expressed`` count evidence by polarity; ``declared_stance`` is
+    the polarity most declared evidence takes. ``strength`` in [0, 1] is the
+    confidence-weighted share of the expressed evidence that takes a side other
+    than the declared one (see ``saywho.store.contradictions``).
+    """
+
+    actor: str
+    actor_type: str
+    actor_country: str | None
+    target: str
+    declared_stance: str
+    declared: dict[str, int]
+    expressed: dict[str, int]
+    strength: float
+    evidence: int
+    first_published: str | None
+    last_published: str | None
+    declarations: list[ContradictionEvidence] = field(default_factory=list)
+    expressions: list[ContradictionEvidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class StanceRow:
     statement_id: int
     article_id: int

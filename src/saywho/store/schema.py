@@ -281,6 +281,46 @@ _SCHEMA_6 = """
 ALTER TABLE statements ADD COLUMN cue_lemma TEXT;
 """
 
+# Watch (saywho watch): alerts with a unique key per rule and evidence, their outbox
+# (one delivery row per alert and sink), each rule's progress, and feed validators.
+_SCHEMA_7 = """
+CREATE TABLE alerts (
+    id INTEGER PRIMARY KEY,
+    rule TEXT NOT NULL,
+    key TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (rule, key)
+);
+CREATE INDEX alerts_created ON alerts(created_at, id);
+
+CREATE TABLE deliveries (
+    alert_id INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+    sink TEXT NOT NULL,
+    delivered_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt REAL NOT NULL DEFAULT 0,
+    last_error TEXT,
+    PRIMARY KEY (sink, alert_id)
+) WITHOUT ROWID;
+CREATE INDEX deliveries_alert ON deliveries(alert_id);
+
+CREATE TABLE watch_rules (
+    rule TEXT PRIMARY KEY,
+    digest TEXT NOT NULL,
+    last_statement_id INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE feed_validators (
+    url TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    checked_at TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
 # Append new migrations; never edit or reorder the ones a release has shipped.
 MIGRATIONS: Sequence[Migration] = (
     _script(_SCHEMA_1),
@@ -289,6 +329,7 @@ MIGRATIONS: Sequence[Migration] = (
     _script(_SCHEMA_4),
     _script(_SCHEMA_5),
     _script(_SCHEMA_6),
+    _script(_SCHEMA_7),
 )
 
 

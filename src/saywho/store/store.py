@@ -32,8 +32,10 @@ from saywho.store.schema import migrate
 
 if TYPE_CHECKING:
     from saywho.config import LinkOptions
+    from saywho.ingest.fetch import Validators
     from saywho.spread import SpreadArticle, TextEncoder
     from saywho.spread.links import Link
+    from saywho.store.alerts import NewAlert, RuleProgress
     from saywho.store.spread import Progress, SpreadSummary
 
 __all__ = ["DEFAULT_DB", "SaveOutcome", "Store", "StoredInput", "write_transaction"]
@@ -429,6 +431,39 @@ class Store(StoreReader):
         """Stream a whole table out as JSONL, CSV or Parquet (to a file path); returns
         the rows written."""
         return export.export_table(self._db, table, output_format, out)
+
+    # --- watch (saywho.store.alerts) ---------------------------------------------------
+
+    def record_alerts(
+        self, alerts: Sequence[NewAlert], sinks: Sequence[str], progress: RuleProgress | None
+    ) -> int:
+        """In one transaction: the alerts not stored yet, one delivery row per sink for each,
+        and the rule's progress. Returns how many alerts were new."""
+        from saywho.store import alerts as watch
+
+        with self._transaction() as db:
+            return watch.record_alerts(db, alerts, sinks, progress, _now())
+
+    def mark_delivered(self, sink: str, alert_ids: Sequence[int]) -> None:
+        from saywho.store import alerts as watch
+
+        with self._transaction() as db:
+            watch.mark_delivered(db, sink, alert_ids, _now())
+
+    def mark_failed(
+        self, sink: str, alert_ids: Sequence[int], error: str, next_attempt: float
+    ) -> None:
+        """An attempt failed: try again at ``next_attempt`` (seconds since the epoch)."""
+        from saywho.store import alerts as watch
+
+        with self._transaction() as db:
+            watch.mark_failed(db, sink, alert_ids, error, next_attempt)
+
+    def save_feed_validators(self, validators: dict[str, Validators]) -> None:
+        from saywho.store import alerts as watch
+
+        with self._transaction() as db:
+            watch.save_feed_validators(db, validators, _now())
 
 
 def _now() -> str:

@@ -21,6 +21,7 @@ from saywho.store.rows import (
     ArticleSummary,
     CascadeFilter,
     CascadeRow,
+    Contradiction,
     EntityRow,
     LedgerEntry,
     LedgerFilter,
@@ -39,6 +40,7 @@ from saywho.store.rows import (
 from saywho.web.params import (
     MAX_SEARCH,
     Paging,
+    Strength,
     Text,
     article_filter,
     cascade_filter,
@@ -172,6 +174,31 @@ def ledger(
 ) -> Page[LedgerEntry]:
     rows = store_of(request).ledger(
         query, page.limit, page.offset, group_by=group_by, examples=examples
+    )
+    return Page(items=rows, limit=page.limit, offset=page.offset)
+
+
+@router.get(
+    "/contradictions",
+    summary="Actors whose declared stance disagrees with what they express (saywho contradictions)",
+    description="Per actor and target: declared and expressed evidence by polarity, the "
+    "declared stance, the strength of the disagreement (the confidence-weighted share of "
+    "expressed evidence taking a side other than the declared one, 0-1) and up to "
+    "`examples` statements on each side. Strongest first, then most evidence.",
+)
+def contradictions(
+    request: Request,
+    query: Annotated[LedgerFilter, Depends(ledger_filter)],
+    page: Pages,
+    min_strength: Strength = None,
+    examples: Annotated[int, Query(ge=0, le=200)] = 10,
+) -> Page[Contradiction]:
+    rows = store_of(request).contradictions(
+        query,
+        min_strength=min_strength or 0.0,
+        limit=page.limit,
+        offset=page.offset,
+        examples=examples,
     )
     return Page(items=rows, limit=page.limit, offset=page.offset)
 

@@ -20,7 +20,16 @@ from starlette.staticfiles import StaticFiles
 from saywho import __version__
 from saywho.store.queries import QueryError
 from saywho.web import analyze, api
-from saywho.web.pages import articles, entities, ledger, overview, search, spread
+from saywho.web.pages import (
+    alerts,
+    articles,
+    contradictions,
+    entities,
+    ledger,
+    overview,
+    search,
+    spread,
+)
 from saywho.web.security import BodyLimit, SecurityHeaders, WriteGuard
 from saywho.web.stores import StoreProvider
 from saywho.web.templating import render
@@ -44,10 +53,12 @@ API_PREFIX = "/api/"
 ROUTERS = (
     overview.router,
     ledger.router,
+    contradictions.router,
     articles.router,
     entities.router,
     search.router,
     spread.router,
+    alerts.router,
     api.router,
     analyze.router,
 )

@@ -54,6 +54,12 @@ Confidence = Annotated[
     Query(description="statements attributed with at least this confidence (0-1)"),
 ]
 
+Strength = Annotated[
+    Annotated[float, Field(ge=0, le=1)] | None,
+    BeforeValidator(_blank_to_none),
+    Query(description="pairs whose disagreement is at least this strong (0-1)"),
+]
+
 
 @dataclass(frozen=True)
 class Paging:
