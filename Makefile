@@ -93,11 +93,13 @@ bench-ingest: $(VENV)/.bench-installed
 	$(PY) bench/queries.py --db bench/out/ingest-polnear.db --synthetic bench/out/synthetic.db \
 		--out bench/out/queries.json
 
-# `saywho serve` under 10 concurrent clients on 127.0.0.1: requests/s and p95 of the ledger,
-# search and article pages on the database bench-ingest builds (PolNeAR is ingested first
-# when it is missing). docs/web.md.
+# `saywho serve` on 127.0.0.1 under 10 and then 50 concurrent clients, in one run: p50/p95/max,
+# errors and dropped requests of every dashboard page and GET API route over the synthetic
+# 1M-statement corpus of bench-ingest (built first when missing: minutes). SERVE_ARGS adds
+# options (e.g. --requests 100, --routes /ledger,/api/ledger). docs/web.md.
+SERVE_ARGS ?=
 bench-serve: $(VENV)/.installed
-	$(PY) bench/serve.py --shared $(SHARED)
+	$(PY) bench/serve.py --synthetic bench/out/synthetic.db --clients 10,50 $(SERVE_ARGS)
 
 # NewsMTSC test-rw / test-mt macro-F1 beside VADER, targets per second per core.
 eval-stance: $(VENV)/.installed

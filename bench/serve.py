@@ -1,17 +1,24 @@
-"""Web benchmark: requests per second and latency of `saywho serve` pages, 10 clients at once.
+"""Web benchmark: latency of every `saywho serve` page and API route, 10 and 50 clients.
 
-    python bench/serve.py [--db bench/out/ingest-polnear.db] [--shared ../shared]
-                          [--clients 10] [--requests 400] [--out bench/out/serve.json]
+    python bench/serve.py [--synthetic bench/out/synthetic.db | --db DB] [--shared ../shared]
+                          [--clients 10,50] [--requests 300] [--routes /ledger,/api/ledger]
+                          [--out-dir bench/out]
 
-The database is the one ``make bench-ingest`` builds (PolNeAR with its outlets
-and dates, and the extraction-benchmark pages); when it is missing, the
-PolNeAR articles alone are ingested into ``bench/out/serve-polnear.db`` first
-(minutes). The server is the real ``saywho serve``, one process, on 127.0.0.1
-at a free port; the clients are threads here, each with its own keep-alive
-connection, all load on loopback. For each page (ledger, search, article) a
-fixed, seeded mix of URLs is requested ``--requests`` times in all, after a
-short warm-up, and requests per second (completed / wall time), median, p95
-and p99 latency are reported. Every answer must be 200.
+``--synthetic PATH`` serves the 1M-statement corpus of ``bench/queries.py``
+(built there first when it is missing: minutes); ``--db`` an existing
+database; with neither, the database ``make bench-ingest`` builds, or the
+PolNeAR articles ingested now into ``bench/out/serve-polnear.db``.
+
+The server is the real ``saywho serve``, one process, on 127.0.0.1 at a free
+port; the clients are threads here, each with its own keep-alive connection,
+each sending its next request as soon as the last one is answered (no think
+time), all load on loopback. Every GET route of the dashboard and the API is
+requested from a seeded mix of URLs drawn from what the database holds:
+``--requests`` requests per route after a short warm-up, once for each number
+of clients in ``--clients``, in the same run and against the same server. Per
+route and number of clients: requests per second, p50, p95 and max latency,
+answers other than 200 (errors) and requests that got no answer at all
+(dropped: connection refused, reset or timed out).
 """
 
 from __future__ import annotations
@@ -29,13 +36,16 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = 6
-WARMUP_PER_PAGE = 30
+WARMUP_PER_ROUTE = 30
+REQUEST_TIMEOUT_S = 60
 SEARCHES = [
     "Trump",
     "Clinton emails",
@@ -50,17 +60,32 @@ SEARCHES = [
     "Obama said",
     "polls",
 ]
+SEEDED_ALERTS = 2000
 
 
-def ensure_database(db: Path | None, shared: Path, out_dir: Path) -> Path:
-    """The database to serve: the one given, bench-ingest's, or PolNeAR ingested now."""
-    if db is not None:
-        if not db.is_file():
-            raise SystemExit(f"{db}: no such database")
-        return db
-    reused = out_dir / "ingest-polnear.db"
+def ensure_database(args: argparse.Namespace) -> Path:
+    """The database to serve: the synthetic corpus, the one given, bench-ingest's, or PolNeAR."""
+    if args.synthetic is not None:
+        sys.path.insert(0, str(REPO / "bench"))
+        from queries import build_synthetic
+
+        print(
+            f"bench: synthetic corpus {args.synthetic} (built when missing: minutes)",
+            file=sys.stderr,
+        )
+        build_synthetic(args.synthetic, 1_000_000)
+        return Path(args.synthetic)
+    if args.db is not None:
+        if not args.db.is_file():
+            raise SystemExit(f"{args.db}: no such database")
+        return Path(args.db)
+    reused = args.out_dir / "ingest-polnear.db"
     if reused.is_file():
-        return reused
+        return Path(reused)
+    return ingest_polnear(args.shared, args.out_dir)
+
+
+def ingest_polnear(shared: Path, out_dir: Path) -> Path:
     built = out_dir / "serve-polnear.db"
     if built.is_file():
         return built
@@ -77,45 +102,169 @@ def ensure_database(db: Path | None, shared: Path, out_dir: Path) -> Path:
     return built
 
 
-def page_urls(db: Path) -> dict[str, list[str]]:
-    """A seeded mix of URLs for each page, from what the database holds."""
-    rng = random.Random(SEED)
+def seed_alerts(db: Path) -> int:
+    """Give the alert pages something to list: synthetic alerts when the database has none."""
+    from saywho.store import Store
+    from saywho.store.alerts import NewAlert
+
+    with Store.existing(db) as store:
+        if store.alert_total():
+            return store.alert_total()
+        rows = store.statements(None, SEEDED_ALERTS, 0)
+        alerts = [
+            NewAlert(
+                rule="bench",
+                key=f"statement:{row.id}",
+                kind="statements",
+                title=f"{row.speaker}: {row.content[:80]}",
+                payload={"article": {"outlet": row.outlet, "published": row.published}},
+            )
+            for row in rows
+        ]
+        return store.record_alerts(alerts, [], None)
+
+
+@dataclass
+class Sample:
+    """What the URL mixes are drawn from: the database's own busiest values."""
+
+    article_ids: list[int]
+    outlets: list[str]
+    pairs: list[tuple[str, str]]
+    actors: list[str]
+    targets: list[str]
+    countries: list[str]
+    speakers: list[str]
+    words: list[str]
+    first: str
+    label: str | None
+    rng: random.Random = field(default_factory=lambda: random.Random(SEED))
+
+
+def sample_database(db: Path) -> Sample:
+    def column(sql: str) -> list[Any]:
+        return [row[0] for row in connection.execute(sql)]
+
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
-        article_ids = [row[0] for row in connection.execute("SELECT id FROM articles")]
-        outlets = [
-            row[0]
-            for row in connection.execute(
+        pairs = connection.execute(
+            "SELECT actor, target FROM ledger_pairs ORDER BY evidence DESC LIMIT 20"
+        ).fetchall()
+        first = column("SELECT MIN(published) FROM articles WHERE published >= '2015'")[0]
+        label = column("SELECT label FROM outlet_labels LIMIT 1")
+        return Sample(
+            article_ids=column("SELECT id FROM articles"),
+            outlets=column(
                 "SELECT o.domain FROM outlets o JOIN articles a ON a.outlet_id = o.id "
                 "GROUP BY o.id ORDER BY COUNT(*) DESC LIMIT 5"
-            )
-        ]
-        pairs = connection.execute(
-            "SELECT actor, target FROM evidence GROUP BY actor, target "
-            "ORDER BY COUNT(*) DESC LIMIT 20"
-        ).fetchall()
-        first = connection.execute(
-            "SELECT MIN(published) FROM articles WHERE published >= '2015'"
-        ).fetchone()[0]
+            ),
+            pairs=[(actor, target) for actor, target in pairs],
+            actors=[actor for actor, _ in pairs[:10]],
+            targets=[target for _, target in pairs[:10]],
+            countries=column(
+                "SELECT country FROM actors WHERE country IS NOT NULL GROUP BY country "
+                "ORDER BY COUNT(*) DESC LIMIT 5"
+            ),
+            speakers=column(
+                "SELECT speaker_entity FROM statements WHERE speaker_entity IS NOT NULL "
+                "AND id IN (SELECT id FROM statements ORDER BY random() LIMIT 5000) "
+                "GROUP BY speaker_entity ORDER BY COUNT(*) DESC LIMIT 10"
+            ),
+            words=search_words(connection),
+            first=(first or "2015-01-01")[:10],
+            label=label[0] if label else None,
+        )
+
+
+def search_words(connection: sqlite3.Connection) -> list[str]:
+    """PolNeAR's queries where the corpus has them, else common to rare words of its own."""
+    hits = connection.execute(
+        "SELECT COUNT(*) FROM statements_fts WHERE statements_fts MATCH 'Trump'"
+    ).fetchone()[0]
+    if hits:
+        return SEARCHES
+    connection.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.bench_vocabulary "
+        "USING fts5vocab(main, 'statements_fts', 'row')"
+    )
+    terms = [
+        row[0]
+        for row in connection.execute(
+            "SELECT term FROM temp.bench_vocabulary WHERE length(term) > 3 ORDER BY doc DESC"
+        )
+    ]
+    third = len(terms) // 3
+    common, middle, rare = terms[:3], terms[third : third + 3], terms[-3:]
+    return [*common, *middle, *rare, f'"{common[0]} {middle[0]}"', f"{rare[0]} OR {rare[1]}"]
+
+
+def page_routes(s: Sample) -> dict[str, list[str]]:
+    """The dashboard's pages: route → URLs."""
+    filters = [
+        "",
+        "?min_confidence=0.6",
+        f"?since={s.first}&until={s.first[:4]}-12-31",
+        *(f"?country={quote(country)}" for country in s.countries[:2]),
+        *(f"?outlet={quote(outlet)}" for outlet in s.outlets[:2]),
+    ]
+    cells = ["?" + urlencode({"cell_actor": a, "cell_target": t}) for a, t in s.pairs]
+    names = [*s.actors, *s.targets]
+    return {
+        "/": ["/"],
+        "/ledger": [f"/ledger{query}" for query in [*filters, *cells]],
+        "/contradictions": [
+            *(f"/contradictions{query}" for query in filters),
+            "/contradictions?min_strength=0.5",
+            *(f"/contradictions?actor={quote(actor)}" for actor in s.actors[:5]),
+        ],
+        "/articles": [f"/articles{query}" for query in ["", "?offset=500", *filters[2:]]],
+        "/articles/{id}": [f"/articles/{i}" for i in s.rng.sample(s.article_ids, 200)],
+        "/entities": ["/entities", "/entities?type=PERSON", "/entities?offset=100"],
+        "/entities/{name}": [f"/entities/{quote(name, safe='')}" for name in names],
+        "/spread": ["/spread", "/spread?coordinated=true"],
+        "/search": [
+            "/search?" + urlencode(params)
+            for text in s.words
+            for params in ({"q": text}, {"q": text, "in": "statements", "since": s.first})
+        ],
+        "/alerts": ["/alerts", "/alerts?offset=50"],
+        "/alerts.atom": ["/alerts.atom"],
+    }
+
+
+def api_routes(s: Sample) -> dict[str, list[str]]:
+    """The read API: route → URLs."""
     ledger = [
-        "/ledger",
-        "/ledger?min_confidence=0.6",
-        f"/ledger?since={(first or '2015-01-01')[:10]}&until=2016-06-30",
-        "/ledger?country=United+States",
-        *(f"/ledger?outlet={quote(outlet)}" for outlet in outlets),
-        *(
-            "/ledger?" + urlencode({"cell_actor": actor, "cell_target": target})
-            for actor, target in pairs
-        ),
+        "",
+        "?min_confidence=0.6",
+        f"?since={s.first}&until={s.first[:4]}-12-31",
+        *(f"?country={quote(country)}" for country in s.countries[:2]),
+        *(f"?actor={quote(actor)}" for actor in s.actors[:5]),
+        *(f"?target={quote(target)}" for target in s.targets[:5]),
+        "?group_by=outlet",
     ]
-    search = [
-        "/search?" + urlencode(params)
-        for text in SEARCHES
-        for params in ({"q": text}, {"q": text, "in": "statements", "since": "2016-01-01"})
+    statements = [
+        "",
+        *(f"?speaker={quote(speaker)}" for speaker in s.speakers[:5]),
+        *(f"?about={quote(target)}" for target in s.targets[:5]),
+        f"?since={s.first}&until={s.first[:4]}-03-31",
+        "?act=denial",
     ]
-    search += [f"/search?q=Trump&outlet={quote(outlet)}" for outlet in outlets]
-    sample = rng.sample(article_ids, min(200, len(article_ids)))
-    articles = [f"/articles/{identifier}" for identifier in sample]
-    return {"ledger": ledger, "search": search, "article": articles}
+    ids = s.rng.sample(s.article_ids, 200)
+    return {
+        "/api/overview": ["/api/overview"],
+        "/api/articles": [f"/api/articles{q}" for q in ["", "?offset=500", ledger[2]]],
+        "/api/articles/{id}": [f"/api/articles/{i}" for i in ids],
+        "/api/articles/{id}/links": [f"/api/articles/{i}/links" for i in ids],
+        "/api/cascades": ["/api/cascades", "/api/cascades?coordinated=true"],
+        "/api/quotes": ["/api/quotes"],
+        "/api/statements": [f"/api/statements{query}" for query in statements],
+        "/api/stances": [f"/api/stances{query}" for query in statements],
+        "/api/ledger": [f"/api/ledger{query}" for query in ledger],
+        "/api/contradictions": [f"/api/contradictions{query}" for query in ledger[:10]],
+        "/api/entities": ["/api/entities", "/api/entities?type=PERSON&offset=100"],
+        "/api/outlets": ["/api/outlets", f"/api/outlets?label={quote(s.label or 'none')}"],
+        "/api/search": [f"/api/search?{urlencode({'q': text})}" for text in s.words],
+    }
 
 
 def free_port() -> int:
@@ -130,12 +279,12 @@ def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
         [sys.executable, "-m", "saywho", "serve", "--db", str(db), "--port", str(port)],
         stdout=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if server.poll() is not None:
             raise SystemExit("saywho serve exited at start")
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             connection.request("GET", "/api/overview")
             if connection.getresponse().status == 200:
                 connection.close()
@@ -143,32 +292,45 @@ def start_server(db: Path, port: int) -> subprocess.Popen[bytes]:
         except OSError:
             time.sleep(0.2)
     server.terminate()
-    raise SystemExit("saywho serve did not answer within 60 s")
+    raise SystemExit("saywho serve did not answer within 120 s")
 
 
-def load(port: int, urls: Sequence[str], clients: int) -> tuple[list[float], float, int]:
-    """Request every URL once, ``clients`` at a time; latencies (s), wall time, failures."""
-    latencies: list[float] = []
-    failures = 0
+@dataclass
+class Outcome:
+    """What one load of a route gave: latencies (s) of the answers, wall time, failures."""
+
+    latencies: list[float] = field(default_factory=list)
+    wall: float = 0.0
+    errors: int = 0  # answered, but not 200
+    dropped: int = 0  # not answered: refused, reset, timed out
+    statuses: dict[int, int] = field(default_factory=dict)
+
+
+def load(port: int, urls: Sequence[str], clients: int) -> Outcome:
+    """Request every URL once, ``clients`` at a time, each client on its own connection."""
+    outcome = Outcome()
     lock = threading.Lock()
     cursor = iter(range(len(urls)))
 
     def client() -> None:
-        nonlocal failures
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
-            with lock:
-                index = next(cursor, None)
-            if index is None:
-                break
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=REQUEST_TIMEOUT_S)
+        while (index := _next(cursor, lock)) is not None:
             started = time.perf_counter()
-            connection.request("GET", urls[index])
-            response = connection.getresponse()
-            response.read()
+            try:
+                connection.request("GET", urls[index])
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                connection.close()  # reconnects on the next request
+                with lock:
+                    outcome.dropped += 1
+                continue
             elapsed = time.perf_counter() - started
             with lock:
-                latencies.append(elapsed)
-                failures += response.status != 200
+                outcome.latencies.append(elapsed)
+                if response.status != 200:
+                    outcome.errors += 1
+                    outcome.statuses[response.status] = outcome.statuses.get(response.status, 0) + 1
         connection.close()
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
@@ -177,7 +339,14 @@ def load(port: int, urls: Sequence[str], clients: int) -> tuple[list[float], flo
         thread.start()
     for thread in threads:
         thread.join()
-    return latencies, time.perf_counter() - started, failures
+    outcome.wall = time.perf_counter() - started
+    return outcome
+
+
+def _next(cursor: Any, lock: threading.Lock) -> int | None:
+    with lock:
+        index: int | None = next(cursor, None)
+        return index
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
@@ -185,55 +354,98 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, help="database to serve (default: see above)")
+def summary(mix: Sequence[str], outcome: Outcome) -> dict[str, Any]:
+    latencies = outcome.latencies or [float("nan")]
+    return {
+        "distinct_urls": len(mix),
+        "requests": len(outcome.latencies) + outcome.dropped,
+        "requests_per_s": round(len(outcome.latencies) / outcome.wall, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "max_ms": round(max(latencies) * 1000, 1),
+        "errors": outcome.errors,
+        "dropped": outcome.dropped,
+        "statuses": outcome.statuses,
+    }
+
+
+def run_routes(
+    port: int, routes: dict[str, list[str]], clients: Sequence[int], requests: int
+) -> dict[str, dict[int, dict[str, Any]]]:
+    """Every route at each number of clients: all routes at the first, then at the next."""
+    rng = random.Random(SEED)
+    results: dict[str, dict[int, dict[str, Any]]] = {route: {} for route in routes}
+    for count in clients:
+        for route, mix in routes.items():
+            load(port, [rng.choice(mix) for _ in range(WARMUP_PER_ROUTE)], min(count, 10))
+            outcome = load(port, [rng.choice(mix) for _ in range(requests)], count)
+            results[route][count] = summary(mix, outcome)
+            numbers = results[route][count]
+            print(
+                f"  {count:>3} clients {route:<26} p95 {numbers['p95_ms']:>8} ms  "
+                f"errors {numbers['errors']}  dropped {numbers['dropped']}",
+                file=sys.stderr,
+            )
+    return results
+
+
+def print_table(results: dict[str, dict[int, dict[str, Any]]], clients: Sequence[int]) -> None:
+    heads = " | ".join(f"{c} clients: req/s, p50 / p95 / max ms" for c in clients)
+    print(f"| route | {heads} | errors / dropped |")
+    print("|---|" + "---|" * len(clients) + "---|")
+    for route, by_clients in results.items():
+        cells = " | ".join(
+            f"{n['requests_per_s']}, {n['p50_ms']:.0f} / **{n['p95_ms']:.0f}** / {n['max_ms']:.0f}"
+            for n in (by_clients[c] for c in clients)
+        )
+        failures = sum(n["errors"] for n in by_clients.values())
+        dropped = sum(n["dropped"] for n in by_clients.values())
+        print(f"| `{route}` | {cells} | {failures} / {dropped} |")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--synthetic", type=Path, help="serve (building when missing) this corpus")
+    where.add_argument("--db", type=Path, help="database to serve (default: see above)")
     parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
     parser.add_argument("--out-dir", type=Path, default=REPO / "bench" / "out")
-    parser.add_argument("--clients", type=int, default=10)
-    parser.add_argument("--requests", type=int, default=400, help="per page (default: 400)")
-    args = parser.parse_args(argv)
+    parser.add_argument("--clients", default="10,50", help="comma-separated (default: 10,50)")
+    parser.add_argument("--requests", type=int, default=300, help="per route (default: 300)")
+    parser.add_argument("--routes", help="comma-separated routes to run (default: all)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    clients = [int(count) for count in args.clients.split(",")]
     args.out_dir.mkdir(parents=True, exist_ok=True)
-    db = ensure_database(args.db, args.shared, args.out_dir)
-    mixes = page_urls(db)
-    rng = random.Random(SEED)
+    db = ensure_database(args)
+    alerts = seed_alerts(db)
+    sample = sample_database(db)
+    routes = {**page_routes(sample), **api_routes(sample)}
+    if args.routes:
+        routes = {route: routes[route] for route in args.routes.split(",")}
     port = free_port()
     server = start_server(db, port)
-    report: dict[str, Any] = {
-        "db": str(db),
-        "clients": args.clients,
-        "requests_per_page": args.requests,
-        "cpus": os.cpu_count(),
-        "pages": {},
-    }
     try:
-        for page, mix in mixes.items():
-            load(port, [rng.choice(mix) for _ in range(WARMUP_PER_PAGE)], args.clients)
-            urls = [rng.choice(mix) for _ in range(args.requests)]
-            latencies, wall, failures = load(port, urls, args.clients)
-            if failures:
-                raise SystemExit(f"{page}: {failures} answers were not 200")
-            report["pages"][page] = {
-                "distinct_urls": len(mix),
-                "requests": len(latencies),
-                "requests_per_s": round(len(latencies) / wall, 1),
-                "median_ms": round(statistics.median(latencies) * 1000, 1),
-                "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
-                "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
-                "max_ms": round(max(latencies) * 1000, 1),
-            }
+        results = run_routes(port, routes, clients, args.requests)
     finally:
         server.terminate()
         server.wait(timeout=30)
+    report = {
+        "db": str(db),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        "cpus": os.cpu_count(),
+        "alerts": alerts,
+        "clients": clients,
+        "requests_per_route": args.requests,
+        "routes": results,
+    }
     (args.out_dir / "serve.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"| page | requests/s | median ms | p95 ms | p99 ms | ({args.clients} clients) |")
-    print("|---|---|---|---|---|---|")
-    for page, numbers in report["pages"].items():
-        print(
-            f"| {page} | {numbers['requests_per_s']} | {numbers['median_ms']} | "
-            f"{numbers['p95_ms']} | {numbers['p99_ms']} | |"
-        )
-    return 0
+    print_table(results, clients)
+    failed = sum(n["errors"] + n["dropped"] for r in results.values() for n in r.values())
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

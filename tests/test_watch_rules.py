@@ -14,10 +14,13 @@ from saywho.watch.rules import (
     CONTRADICTION_KEYS,
     STATEMENT_KEYS,
     VOCABULARIES,
+    BurstsRule,
     ContradictionsRule,
+    CopiesRule,
     RuleError,
     SearchRule,
     StatementsRule,
+    needs_spread,
     parse_rules,
 )
 
@@ -132,6 +135,11 @@ def test_a_value_outside_the_vocabulary_names_the_rule_and_line(
         ("- name: x\n  statements: [Russia]", "statements must be a mapping"),
         ("- name: x\n  search: a\n  search: b", "'search' appears twice"),
         ("- name: x\n  search: [", "not valid YAML"),
+        ("- name: x\n  copies: {kind: copy}", "copies needs the tracked articles"),
+        ("- name: x\n  copies: {outlet: A, kind: echo}", "kind 'echo' is not one of copy"),
+        ("- name: x\n  copies: {outlet: A, url: B}", "unknown key 'url' in copies"),
+        ("- name: x\n  bursts: {min_outlets: 0}", "r.yaml:2: rule 'x': min_outlets must be 1"),
+        ("- name: x\n  bursts: {within: soon}", "within 'soon': give a duration"),
     ],
 )
 def test_errors_say_where_and_what(text: str, message: str) -> None:
@@ -145,3 +153,15 @@ def test_every_statement_key_is_accepted() -> None:
     )
     (rule,) = parse_rules(f"- name: all\n  statements: {{{body}}}")
     assert isinstance(rule, StatementsRule) and rule.watch.label == "X"
+
+
+def test_copies_and_bursts_read_as_written() -> None:
+    copies, bursts, default = parse_rules(
+        "- name: c\n  copies: {outlet_label: state-media, kind: translation}\n"
+        "- name: b\n  bursts: {min_outlets: 5, within: 90m, outlet_label: state-media}\n"
+        "- name: d\n  bursts: {}\n"
+    )
+    assert copies == CopiesRule("c", outlet_label="state-media", kind="translation")
+    assert bursts == BurstsRule("b", min_outlets=5, within_hours=1.5, outlet_label="state-media")
+    assert default == BurstsRule("d", min_outlets=3, within_hours=24.0)
+    assert [needs_spread(rule) for rule in (copies, bursts)] == [True, True]

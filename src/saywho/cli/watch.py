@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from dataclasses import dataclass
@@ -21,18 +20,17 @@ from saywho.cli.options import (
     read_fetch_options,
     read_pipeline_config,
 )
+from saywho.config import DEFAULT_ENCODER
 from saywho.ingest import SourceOptions
 from saywho.ingest.polite import DEFAULT_HOST_DELAY
 from saywho.model import ConfigError, Failure
 from saywho.store.ingest import Outcome
-from saywho.watch.cycle import CycleSettings, run_cycle, watch_lock
+from saywho.watch.cycle import CycleSettings, SpreadStep, run_cycle, watch_lock
 from saywho.watch.deliver import JsonlSink, Sink, WebhookSink
-from saywho.watch.rules import load_rules
+from saywho.watch.rules import duration_seconds, load_rules, needs_spread
 
 DEFAULT_EVERY = "15m"
 DEFAULT_RETRY = 60.0
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 @dataclass(frozen=True)
@@ -49,23 +47,32 @@ class WatchSettings:
             sinks.append(WebhookSink(args.webhook, retry_after=args.retry_after))
         if args.retry_after < 0:
             raise ConfigError("--retry-after must not be negative")
+        rules = tuple(load_rules(args.rules))
         cycle = CycleSettings(
             sources=tuple(args.sources),
             db=args.db,
-            rules=tuple(load_rules(args.rules)),
+            rules=rules,
             sinks=tuple(sinks),
             source_options=SourceOptions(fetch=read_fetch_options(args), host_delay=args.delay),
             config=read_pipeline_config(args),
+            spread=_spread_step(args.encoder) if any(map(needs_spread, rules)) else None,
         )
         return cls(cycle, None if args.once else parse_duration(args.every))
 
 
+def _spread_step(encoder: str) -> SpreadStep:
+    """The encoder is loaded here, only when a rule reads spread links."""
+    from saywho.spread import create_encoder
+
+    return SpreadStep(None if encoder == "none" else create_encoder(encoder))
+
+
 def parse_duration(text: str) -> float:
     """``90``, ``30s``, ``15m``, ``2h`` or ``1d`` in seconds (at least one)."""
-    match = _DURATION.match(text.strip())
-    if match is None or float(match.group(1)) * _UNITS[match.group(2)] < 1:
+    seconds = duration_seconds(text)
+    if seconds is None or seconds < 1:
         raise ConfigError(f"--every {text!r}: give a duration such as 90s, 15m, 2h or 1d")
-    return float(match.group(1)) * _UNITS[match.group(2)]
+    return seconds
 
 
 def add_command(commands: Subcommands) -> None:
@@ -120,11 +127,22 @@ def add_command(commands: Subcommands) -> None:
         help="least time between two requests to one host; a longer robots.txt "
         f"Crawl-delay wins (default: {DEFAULT_HOST_DELAY:g})",
     )
+    _add_encoder_option(watch)
     add_model_options(watch)
     add_ledger_options(watch)
     add_knowledge_options(watch)
     add_fetch_options(watch)
     watch.set_defaults(run=run_watch)
+
+
+def _add_encoder_option(watch: argparse.ArgumentParser) -> None:
+    watch.add_argument(
+        "--encoder",
+        default=DEFAULT_ENCODER,
+        metavar="NAME",
+        help="text encoder for translation links when a copies or bursts rule needs spread "
+        f"links, or 'none' for copies only (default: {DEFAULT_ENCODER}; loaded only then)",
+    )
 
 
 def run_watch(args: argparse.Namespace) -> int:

@@ -109,7 +109,8 @@ def _parse_xml(data: bytes) -> Element:
 
 
 def _parse_defused(data: bytes) -> Element:
-    """The root element; ParseError when not well-formed, InputError for any DTD."""
+    """The root element; ParseError when not well-formed or in an encoding expat does not
+    read, InputError for any DTD."""
     try:
         root: Element = fromstring(
             data, forbid_dtd=True, forbid_entities=True, forbid_external=True
@@ -118,6 +119,9 @@ def _parse_defused(data: bytes) -> Element:
         raise InputError(
             f"XML refused: {type(error).__name__} (DTDs and entities are not read)"
         ) from error
+    except (LookupError, ValueError) as error:
+        # An encoding expat cannot read (unknown, or multi-byte): the repair decodes it.
+        raise ParseError(f"encoding: {error}") from error
     return root
 
 

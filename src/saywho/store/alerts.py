@@ -7,7 +7,9 @@ evaluating a rule twice over the same rows adds nothing. Each alert gets one
 marked delivered once it has the alert (``saywho.watch.deliver``). A statement
 rule remembers the last statement id it has seen (``watch_rules``), written in
 the same transaction as the alerts it found, with a digest of the rule so that
-an edited rule starts again from the beginning.
+an edited rule starts again from the beginning. The watch's spread linking keeps
+its progress there too, under ``SPREAD_PROGRESS`` (not a valid rule name): the
+last article id it linked, in ``last_statement_id``.
 """
 
 from __future__ import annotations
@@ -82,6 +84,38 @@ class RuleProgress:
 
 
 @dataclass(frozen=True)
+class CopyWatch:
+    """The tracked articles of a ``copies:`` rule (all given must hold) and the link kinds."""
+
+    label: str | None = None
+    outlet: str | None = None  # domain or name, any case
+    article: str | None = None  # URL or identity
+    kinds: tuple[str, ...] = ("copy", "translation")
+
+
+COPY_KINDS: tuple[str, ...] = CopyWatch.kinds
+
+
+@dataclass(frozen=True)
+class LinkedArticleRow:
+    identity: str
+    url: str | None
+    title: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None
+
+
+@dataclass(frozen=True)
+class CopyMatch:
+    kind: str
+    overlap: float
+    similarity: float | None
+    original: LinkedArticleRow  # the tracked article
+    copy: LinkedArticleRow  # published with it or after it, by another outlet
+
+
+@dataclass(frozen=True)
 class DeliveryCounts:
     delivered: int
     pending: int
@@ -91,6 +125,24 @@ _MATCH_COLUMNS = (
     "s.id, a.identity, s.local_id, s.speaker, s.speaker_entity, s.content, s.act, s.medium, "
     f"s.published, {OUTLET_NAME}, a.url, a.title"
 )
+SPREAD_PROGRESS = ":spread"  # the watch_rules row of the cycle's spread linking
+_SIDE = (
+    "{a}.identity, {a}.url, {a}.title, coalesce({o}.name, {o}.domain), {a}.published, {a}.language"
+)
+# Both directions of each link: the tracked article may be either side.
+_COPY_MATCHES = f"""
+WITH pairs (original, other, kind, overlap, similarity) AS (
+    SELECT first_id, second_id, kind, overlap, similarity FROM article_links
+    UNION ALL
+    SELECT second_id, first_id, kind, overlap, similarity FROM article_links
+)
+SELECT p.kind, p.overlap, p.similarity, {_SIDE.format(a="t", o="ot")}, {_SIDE.format(a="c", o="oc")}
+FROM pairs p
+JOIN articles t ON t.id = p.original LEFT JOIN outlets ot ON ot.id = t.outlet_id
+JOIN articles c ON c.id = p.other LEFT JOIN outlets oc ON oc.id = c.outlet_id
+WHERE (t.outlet_id IS NULL OR c.outlet_id IS NULL OR t.outlet_id != c.outlet_id)
+  AND (t.published IS NULL OR c.published IS NULL OR c.published >= t.published)
+"""
 _ALERT_COLUMNS = "a.id, a.rule, a.key, a.kind, a.title, a.payload, a.created_at"
 
 
@@ -182,13 +234,47 @@ def record_alerts(
             [(row[0], sink) for sink in sinks],
         )
     if progress is not None:
-        db.execute(
-            "INSERT INTO watch_rules (rule, digest, last_statement_id) VALUES (?, ?, ?) "
-            "ON CONFLICT (rule) DO UPDATE SET digest = excluded.digest, "
-            "last_statement_id = excluded.last_statement_id",
-            (progress.rule, progress.digest, progress.last_statement_id),
-        )
+        save_rule_progress(db, progress)
     return added
+
+
+def save_rule_progress(db: sqlite3.Connection, progress: RuleProgress) -> None:
+    db.execute(
+        "INSERT INTO watch_rules (rule, digest, last_statement_id) VALUES (?, ?, ?) "
+        "ON CONFLICT (rule) DO UPDATE SET digest = excluded.digest, "
+        "last_statement_id = excluded.last_statement_id",
+        (progress.rule, progress.digest, progress.last_statement_id),
+    )
+
+
+def copy_matches(db: sqlite3.Connection, watch: CopyWatch) -> list[CopyMatch]:
+    """Every stored link of ``watch.kinds`` from a tracked article to one of another
+    outlet published with it or after it (ISO dates compared as text)."""
+    where = Where()
+    where.add(f"p.kind IN ({', '.join('?' * len(watch.kinds))})", *watch.kinds)
+    if watch.label:
+        where.add(
+            "t.outlet_id IN (SELECT outlet_id FROM outlet_labels WHERE label = ?)", watch.label
+        )
+    if watch.outlet:
+        where.add("(ot.domain = lower(?) OR lower(ot.name) = lower(?))", watch.outlet, watch.outlet)
+    if watch.article:
+        where.add("(t.url = ? OR t.identity = ?)", watch.article, watch.article)
+    rows = db.execute(
+        f"{_COPY_MATCHES} AND {where.sql()} ORDER BY c.id, t.id", where.parameters
+    ).fetchall()
+    return [
+        CopyMatch(row[0], row[1], row[2], LinkedArticleRow(*row[3:9]), LinkedArticleRow(*row[9:15]))
+        for row in rows
+    ]
+
+
+def article_identities(db: sqlite3.Connection, article_ids: Sequence[int]) -> dict[int, str]:
+    rows = db.execute(
+        "SELECT id, identity FROM articles WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(article_ids)),),
+    ).fetchall()
+    return {row[0]: row[1] for row in rows}
 
 
 def pending_deliveries(

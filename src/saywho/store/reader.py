@@ -10,7 +10,7 @@ pipeline's ``Article``), so no caller outside ``saywho.store`` runs SQL.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Self, TypeVar
@@ -54,6 +54,8 @@ if TYPE_CHECKING:
     from saywho.spread import Cascade
     from saywho.store.alerts import (
         AlertRow,
+        CopyMatch,
+        CopyWatch,
         DeliveryCounts,
         RuleProgress,
         StatementMatch,
@@ -293,6 +295,17 @@ class StoreReader:
         from saywho.store import alerts
 
         return alerts.rule_progress(self._db, rule)
+
+    def copy_matches(self, watch: CopyWatch) -> list[CopyMatch]:
+        """Stored copy and translation links from an article a ``copies:`` rule tracks."""
+        from saywho.store import alerts
+
+        return alerts.copy_matches(self._db, watch)
+
+    def article_identities(self, article_ids: Sequence[int]) -> dict[int, str]:
+        from saywho.store import alerts
+
+        return alerts.article_identities(self._db, article_ids)
 
     def statement_matches(
         self, watch: StatementWatch, after: int, up_to: int, limit: int

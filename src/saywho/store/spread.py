@@ -10,10 +10,13 @@ each run, so they always reflect one set of thresholds.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +31,9 @@ from saywho.spread import (
 )
 from saywho.spread.cascades import linked_groups
 from saywho.spread.links import Link, published_moment
-from saywho.spread.quotes import Quote, find_quote_links
+from saywho.spread.quotes import Quote, QuoteLink, find_quote_links
+from saywho.store import alerts
+from saywho.store.alerts import RuleProgress
 from saywho.store.connection import write_transaction
 from saywho.store.queries import query_bounds
 from saywho.store.rows import (
@@ -39,11 +44,22 @@ from saywho.store.rows import (
     QuoteRow,
 )
 
-_ARTICLES = """
+_ARTICLE_COLUMNS = """
 SELECT a.id, coalesce(a.title || char(10), '') || a.text, a.language,
        o.domain, a.published, a.content_hash
-FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id ORDER BY a.id
-"""
+FROM articles a LEFT JOIN outlets o ON o.id = a.outlet_id"""
+_ARTICLES = f"{_ARTICLE_COLUMNS} ORDER BY a.id"
+# The articles an incremental link compares new ones with: stored before them and
+# published in the window around them (ISO dates compared as text, a day wider on
+# either side; find_links applies the exact window), or undated.
+_WINDOW_ARTICLES = f"""{_ARTICLE_COLUMNS}
+WHERE a.id <= ? AND (a.published IS NULL OR (a.published >= ? AND a.published < ?))
+ORDER BY a.id"""
+_NEW_ARTICLES = f"{_ARTICLE_COLUMNS} WHERE a.id > ? ORDER BY a.id"
+_QUOTES_OF = (
+    "SELECT id, article_id, content FROM statements "
+    "WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY id"
+)
 # The articles in stored links, with their title (or first words) as text: enough to
 # list cascades without reading every body.
 _LINKED_ARTICLES = """
@@ -108,6 +124,7 @@ class SpreadSummary:
     encoded: int = 0  # vectors computed in this run (the rest came from the cache)
     links: Counter[str] = field(default_factory=Counter)
     quote_links: int = 0
+    new: int = 0  # articles linked for the first time (all of them in a whole run)
 
     def describe(self) -> str:
         kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(self.links.items()))
@@ -176,7 +193,7 @@ def update_spread(
 ) -> tuple[list[SpreadArticle], list[Link], SpreadSummary]:
     """Find the links between all stored articles and store them."""
     articles, hashes = stored_articles(connection)
-    summary = SpreadSummary(articles=len(articles))
+    summary = SpreadSummary(articles=len(articles), new=len(articles))
     vectors = None
     if encoder is not None:
         vectors, summary.encoded = article_vectors(connection, articles, hashes, encoder, progress)
@@ -208,6 +225,112 @@ def update_spread(
     summary.links.update(link.kind for link in links)
     summary.quote_links = len(quote_links)
     return articles, links, summary
+
+
+def link_new_articles(
+    connection: sqlite3.Connection,
+    encoder: TextEncoder | None,
+    options: LinkOptions,
+    digest: str,
+    now: datetime,
+) -> SpreadSummary:
+    """Link the articles stored since the last call (``saywho watch``) with each other
+    and with the articles published within ``options.window_days`` of them; store the
+    links that touch a new article, with the progress, in one transaction. The first
+    call, or one with another ``digest`` (encoder and thresholds), links the whole
+    database as ``update_spread`` does."""
+    progress = alerts.rule_progress(connection, alerts.SPREAD_PROGRESS)
+    if progress is None or progress.digest != digest:
+        articles, _, summary = update_spread(connection, encoder, options)
+        last = max((article.id for article in articles), default=0)
+        with write_transaction(connection):
+            alerts.save_rule_progress(
+                connection, RuleProgress(alerts.SPREAD_PROGRESS, digest, last)
+            )
+        return summary
+    after = progress.last_statement_id
+    new = [_spread_row(row) for row in connection.execute(_NEW_ARTICLES, (after,))]
+    if not new:
+        return SpreadSummary()
+    low, high = _window([article for article, _ in new], options.window_days, now)
+    old = [_spread_row(row) for row in connection.execute(_WINDOW_ARTICLES, (after, low, high))]
+    articles = [article for article, _ in old + new]
+    summary = SpreadSummary(articles=len(articles), new=len(new))
+    vectors = None
+    if encoder is not None:
+        hashes = [digest for _, digest in old + new]
+        vectors, summary.encoded = article_vectors(connection, articles, hashes, encoder)
+    found = find_links(articles, vectors, options)
+    fresh = {article.id for article, _ in new}
+    links = [link for link in found if link.first in fresh or link.second in fresh]
+    quotes = [
+        Quote(*row)
+        for row in connection.execute(_QUOTES_OF, (json.dumps([a.id for a in articles]),))
+    ]
+    copied = {(link.first, link.second) for link in found if link.kind == "copy"}
+    of_new = {quote.id for quote in quotes if quote.article_id in fresh}
+    quote_links = [
+        x for x in find_quote_links(quotes, copied) if x.first in of_new or x.second in of_new
+    ]
+    mark = RuleProgress(alerts.SPREAD_PROGRESS, digest, max(fresh))
+    _store_new_links(connection, sorted(fresh), links, quote_links, quotes, mark)
+    summary.links.update(link.kind for link in links)
+    summary.quote_links = len(quote_links)
+    return summary
+
+
+def _spread_row(row: Sequence[Any]) -> tuple[SpreadArticle, str]:
+    return SpreadArticle(row[0], row[1], row[2], row[3], row[4]), row[5]
+
+
+def _window(articles: Sequence[SpreadArticle], days: float, now: datetime) -> tuple[str, str]:
+    """ISO dates around the new articles' (an undated one counts as ``now``): a day
+    wider than the window on either side."""
+    moments = [published_moment(article.published) or now for article in articles]
+    low = min(moments) - timedelta(days=days + 1)
+    high = max(moments) + timedelta(days=days + 2)
+    return low.date().isoformat(), high.date().isoformat()
+
+
+def _store_new_links(
+    connection: sqlite3.Connection,
+    fresh: Sequence[int],
+    links: Sequence[Link],
+    quote_links: Sequence[QuoteLink],
+    quotes: Sequence[Quote],
+    mark: RuleProgress,
+) -> None:
+    """Replace the links of the new articles (a ``saywho spread`` may have found them
+    already) and their statements' quote links; save the progress with them."""
+    ids = json.dumps(list(fresh))
+    said = {quote.id: quote.text for quote in quotes}
+    with write_transaction(connection):
+        connection.execute(
+            "DELETE FROM article_links WHERE first_id IN (SELECT value FROM json_each(?)) "
+            "OR second_id IN (SELECT value FROM json_each(?))",
+            (ids, ids),
+        )
+        connection.executemany(
+            "INSERT INTO article_links (first_id, second_id, kind, overlap, similarity) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(x.first, x.second, x.kind, x.overlap, x.similarity) for x in links],
+        )
+        connection.execute(
+            "DELETE FROM statement_links WHERE first_id IN (SELECT id FROM statements WHERE "
+            "article_id IN (SELECT value FROM json_each(?))) OR second_id IN (SELECT id FROM "
+            "statements WHERE article_id IN (SELECT value FROM json_each(?)))",
+            (ids, ids),
+        )
+        connection.executemany(
+            "INSERT INTO statement_links (first_id, second_id, overlap) SELECT ?, ?, ? "
+            "WHERE EXISTS (SELECT 1 FROM statements WHERE id = ? AND content = ?) "
+            "AND EXISTS (SELECT 1 FROM statements WHERE id = ? AND content = ?)",
+            [
+                (x.first, x.second, x.overlap, x.first, said[x.first], x.second, said[x.second])
+                for x in quote_links
+            ],
+        )
+        alerts.save_rule_progress(connection, mark)
 
 
 @dataclass(frozen=True)

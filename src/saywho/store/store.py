@@ -425,6 +425,17 @@ class Store(StoreReader):
         self._cache.clear()
         return spread.update_spread(self._db, encoder, options, progress)
 
+    def link_new_articles(
+        self, encoder: TextEncoder | None, options: LinkOptions, digest: str
+    ) -> SpreadSummary:
+        """``saywho watch``: link the articles stored since the last call against the
+        window around them (the whole database the first time, or under a new
+        ``digest``) and store those links."""
+        from saywho.store import spread
+
+        self._cache.clear()
+        return spread.link_new_articles(self._db, encoder, options, digest, datetime.now(UTC))
+
     def export_table(
         self, table: ExportTable, output_format: ExportFormat, out: IO[str] | Path
     ) -> int:

@@ -10,23 +10,29 @@ finishes without doing anything twice:
 2. articles are stored one transaction each (``ingest_documents``); the
    feeds' new validators are kept only after that, and only when no input
    failed (else the next cycle reads the listings whole again);
-3. the rules are evaluated (``evaluate_rules``): alerts, their delivery rows
+3. when a rule reads spread links (``copies``, ``bursts``), the articles stored
+   since the last link are linked against the window around them
+   (``Store.link_new_articles``: links and progress commit together);
+4. the rules are evaluated (``evaluate_rules``): alerts, their delivery rows
    and each rule's progress commit together;
-4. every sink is given what it has not had (``saywho.watch.deliver``).
+5. every sink is given what it has not had (``saywho.watch.deliver``).
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
+import json
 import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from saywho.config import PipelineConfig
+from saywho.config import DEFAULT_LINK_OPTIONS, LinkOptions, PipelineConfig
 from saywho.ingest import SourceOptions, read_sources
 from saywho.ingest.sources import ConditionalCache
 from saywho.model import ConfigError
@@ -35,7 +41,26 @@ from saywho.store.store import Store
 from saywho.watch.deliver import Sink, SinkSummary
 from saywho.watch.evaluate import evaluate_rules
 from saywho.watch.failpoints import failpoint
-from saywho.watch.rules import Rule
+from saywho.watch.rules import Rule, needs_spread
+
+if TYPE_CHECKING:
+    from saywho.spread import TextEncoder
+    from saywho.store.spread import SpreadSummary
+
+
+@dataclass(frozen=True)
+class SpreadStep:
+    """How the cycle links new articles when a rule needs spread links."""
+
+    encoder: TextEncoder | None  # None: copies only
+    options: LinkOptions = DEFAULT_LINK_OPTIONS
+
+    @property
+    def digest(self) -> str:
+        """Which links the stored ones are: other ones link the whole database again."""
+        name = self.encoder.name if self.encoder is not None else "none"
+        text = json.dumps([name, asdict(self.options)], sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -46,6 +71,7 @@ class CycleSettings:
     sinks: tuple[Sink, ...]
     source_options: SourceOptions
     config: PipelineConfig
+    spread: SpreadStep | None = None  # None: no rule reads spread links
 
 
 @dataclass
@@ -55,13 +81,24 @@ class CycleSummary:
     alerts: dict[str, int] = field(default_factory=dict)  # new alerts per rule
     sinks: list[SinkSummary] = field(default_factory=list)
     pending: dict[str, int] = field(default_factory=dict)  # per sink, still to deliver
+    spread: SpreadSummary | None = None  # None: not run (no rule needs it, or it failed)
+    spread_error: str | None = None
+    skipped: int = 0  # rules not evaluated because the spread linking failed
 
     @property
     def failed(self) -> bool:
-        return bool(self.ingest.failed) or any(sink.failed for sink in self.sinks)
+        failed_sink = any(sink.failed for sink in self.sinks)
+        return bool(self.ingest.failed) or failed_sink or self.spread_error is not None
 
     def describe(self) -> str:
         parts = [self.ingest.describe(), f"{self.not_modified} feeds unchanged (HTTP 304)"]
+        if self.spread is not None:
+            parts.append(
+                f"spread: {self.spread.new} new articles linked "
+                f"({self.spread.encoded} encoded), {sum(self.spread.links.values())} links"
+            )
+        if self.spread_error is not None:
+            parts.append(f"spread failed: {self.spread_error} ({self.skipped} rules skipped)")
         parts.append(f"{sum(self.alerts.values())} new alerts")
         for sink in self.sinks:
             text = (
@@ -90,13 +127,32 @@ def run_cycle(
         if not ingested.failed and conditional.seen:
             store.save_feed_validators(conditional.seen)
         summary = CycleSummary(ingested, len(conditional.not_modified))
+        rules = _link_spread(store, settings, summary)
+        failpoint("linked")
         names = [sink.name for sink in settings.sinks]
-        summary.alerts = evaluate_rules(store, settings.rules, names)
+        summary.alerts = evaluate_rules(store, rules, names)
         moment = time.time() if now is None else now
         for sink in settings.sinks:
             summary.sinks.append(sink.deliver(store, moment))
             summary.pending[sink.name] = store.delivery_counts(sink.name).pending
     return summary
+
+
+def _link_spread(store: Store, settings: CycleSettings, summary: CycleSummary) -> list[Rule]:
+    """Link the new articles if a rule needs it; the rules to evaluate (without those
+    that read spread links when the linking failed: the next cycle does them)."""
+    rules = list(settings.rules)
+    if settings.spread is None or not any(needs_spread(rule) for rule in rules):
+        return rules
+    step = settings.spread
+    try:
+        summary.spread = store.link_new_articles(step.encoder, step.options, step.digest)
+    except Exception as error:  # failures are data: counted, the other rules still run
+        summary.spread_error = f"{type(error).__name__}: {error}"
+        kept = [rule for rule in rules if not needs_spread(rule)]
+        summary.skipped = len(rules) - len(kept)
+        return kept
+    return rules
 
 
 @contextmanager

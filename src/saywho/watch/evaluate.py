@@ -3,7 +3,9 @@
 An alert's key is its evidence, so evaluating again adds nothing: a statement is
 its article's identity and its id within the article; a contradiction is its
 actor, target and the polarities on either side (a new kind of disagreement is
-a new alert); a search hit is the article (and statement) it found. A
+a new alert); a search hit is the article (and statement) it found; a copy is
+the tracked article's identity and the copy's; a burst is the identity of its
+cascade's first article (one alert per cascade, when it first looks coordinated). A
 ``statements:`` rule reads only the statements stored since it last ran (its
 progress is committed with its alerts); a new or edited rule starts from the
 first statement, so it alerts on what is stored already.
@@ -12,12 +14,30 @@ first statement, so it alerts on what is stored already.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import asdict
 from typing import Any
 
-from saywho.store.alerts import NewAlert, RuleProgress, StatementMatch
-from saywho.store.rows import Contradiction, LedgerFilter, SearchHit
+from saywho.config import CascadeOptions
+from saywho.store.alerts import (
+    COPY_KINDS,
+    CopyMatch,
+    CopyWatch,
+    LinkedArticleRow,
+    NewAlert,
+    RuleProgress,
+    StatementMatch,
+)
+from saywho.store.rows import CascadeFilter, CascadeRow, Contradiction, LedgerFilter, SearchHit
 from saywho.store.store import Store
-from saywho.watch.rules import ContradictionsRule, Rule, SearchRule, StatementsRule, rule_digest
+from saywho.watch.rules import (
+    BurstsRule,
+    ContradictionsRule,
+    CopiesRule,
+    Rule,
+    SearchRule,
+    StatementsRule,
+    rule_digest,
+)
 
 PAGE = 500  # statements read per query and alerts stored per transaction
 SEARCH_HITS = 200  # best hits a search rule looks at per cycle
@@ -35,7 +55,26 @@ def evaluate_rule(store: Store, rule: Rule, sinks: Sequence[str]) -> int:
         query = LedgerFilter(actor=rule.actor, target=rule.target, country=rule.country)
         found = [contradiction_alert(rule.name, c) for c in store.contradictions(query)]
         return store.record_alerts(found, sinks, None)
+    if isinstance(rule, CopiesRule):
+        return _evaluate_copies(store, rule, sinks)
+    if isinstance(rule, BurstsRule):
+        return _evaluate_bursts(store, rule, sinks)
     return _evaluate_search(store, rule, sinks)
+
+
+def _evaluate_copies(store: Store, rule: CopiesRule, sinks: Sequence[str]) -> int:
+    kinds = (rule.kind,) if rule.kind else COPY_KINDS
+    watch = CopyWatch(rule.outlet_label, rule.outlet, rule.article, kinds)
+    found = [copy_alert(rule.name, match) for match in store.copy_matches(watch)]
+    return store.record_alerts(found, sinks, None)
+
+
+def _evaluate_bursts(store: Store, rule: BurstsRule, sinks: Sequence[str]) -> int:
+    cascades = store.cascades(CascadeOptions(rule.min_outlets, rule.within_hours))
+    rows = store.cascade_rows(cascades, CascadeFilter(label=rule.outlet_label, coordinated=True))
+    identities = store.article_identities([row.article_ids[0] for row in rows])
+    found = [burst_alert(rule, row, identities[row.article_ids[0]]) for row in rows]
+    return store.record_alerts(found, sinks, None)
 
 
 def _evaluate_statements(store: Store, rule: StatementsRule, sinks: Sequence[str]) -> int:
@@ -128,6 +167,50 @@ def search_alert(rule: SearchRule, hit: SearchHit) -> NewAlert:
         title=f"{rule.query!r} in {hit.title or hit.url or f'article {hit.article_id}'}",
         payload=payload,
     )
+
+
+def copy_alert(rule: str, match: CopyMatch) -> NewAlert:
+    original, copy = match.original, match.copy
+    payload: dict[str, Any] = {
+        "link": {"kind": match.kind, "overlap": match.overlap, "similarity": match.similarity},
+        "original": _linked(original),
+        "article": _linked(copy),
+    }
+    language = f" ({copy.language})" if match.kind == "translation" and copy.language else ""
+    return NewAlert(
+        rule=rule,
+        key=f"copy:{original.identity}|{copy.identity}",
+        kind="copies",
+        title=f"{match.kind}{language} in {copy.outlet or copy.url or copy.identity} of "
+        f"{original.outlet or 'a tracked outlet'}: {_short(original.title or original.identity)}",
+        payload=payload,
+    )
+
+
+def burst_alert(rule: BurstsRule, row: CascadeRow, identity: str) -> NewAlert:
+    payload: dict[str, Any] = {
+        "burst": {
+            "min_outlets": rule.min_outlets,
+            "within_hours": rule.within_hours,
+            "first_identity": identity,
+            **asdict(row),
+        }
+    }
+    return NewAlert(
+        rule=rule.name,
+        key=f"burst:{identity}",
+        kind="bursts",
+        title=f"{row.outlets} outlets carry {_short(row.title)!r} "
+        f"(at least {rule.min_outlets} within {rule.within_hours:g} h)",
+        payload=payload,
+    )
+
+
+def _linked(article: LinkedArticleRow) -> dict[str, Any]:
+    found = _article(
+        article.identity, article.url, article.title, article.outlet, article.published
+    )
+    return {**found, "language": article.language}
 
 
 def _article(

@@ -7,7 +7,14 @@
   contradictions: {country: Russia}                    # actor, country, target
 - name: sanctions
   search: "sanctions"
+- name: state-media-copied
+  copies: {outlet_label: state-media}                  # outlet, article (URL), kind
+- name: bursts
+  bursts: {min_outlets: 4, within: 1h}                 # outlet_label
 ```
+
+``copies`` and ``bursts`` read the spread links (``saywho.spread``), which the
+cycle updates for new articles only when a rule of these types is present.
 
 Every error names the file, the line and the rule. Values are taken as written
 (``country: no`` is the text "no"); stances, acts and media must be values of
@@ -19,19 +26,27 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import get_args
 
 import yaml
 
+from saywho.config import DEFAULT_CASCADE_OPTIONS
 from saywho.model import Act, ConfigError, Medium, Polarity
 from saywho.store.alerts import StatementWatch
 
-RULE_TYPES = ("statements", "contradictions", "search")
+RULE_TYPES = ("statements", "contradictions", "search", "copies", "bursts")
+SPREAD_RULE_TYPES = ("copies", "bursts")
 STATEMENT_KEYS = ("speaker", "country", "outlet_label", "about", "stance", "act", "medium")
 STATEMENT_SPEAKERS = ("speaker", "country", "outlet_label")
 CONTRADICTION_KEYS = ("actor", "country", "target")
+COPY_KEYS = ("outlet_label", "outlet", "article", "kind")
+COPY_TRACKED = ("outlet_label", "outlet", "article")
+COPY_KINDS = ("copy", "translation")
+BURST_KEYS = ("min_outlets", "within", "outlet_label")
+DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhd]?)$")
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 VOCABULARIES: dict[str, tuple[str, ...]] = {
     "stance": get_args(Polarity),
     "act": get_args(Act),
@@ -65,13 +80,53 @@ class SearchRule:
     query: str
 
 
-Rule = StatementsRule | ContradictionsRule | SearchRule
+@dataclass(frozen=True)
+class CopiesRule:
+    """A new copy or translation of an article tracked by outlet label, outlet (domain or
+    name) or the article itself (URL or identity): all given must hold."""
+
+    name: str
+    outlet_label: str | None = None
+    outlet: str | None = None
+    article: str | None = None
+    kind: str | None = None  # copy or translation; None: both
+
+
+@dataclass(frozen=True)
+class BurstsRule:
+    """A cascade that becomes coordinated: ``min_outlets`` outlets within ``within_hours``."""
+
+    name: str
+    min_outlets: int = DEFAULT_CASCADE_OPTIONS.min_outlets
+    within_hours: float = DEFAULT_CASCADE_OPTIONS.within_hours
+    outlet_label: str | None = None  # a cascade with an outlet of this label
+
+
+Rule = StatementsRule | ContradictionsRule | SearchRule | CopiesRule | BurstsRule
+_TYPES: dict[type, str] = {
+    StatementsRule: "statements",
+    ContradictionsRule: "contradictions",
+    SearchRule: "search",
+    CopiesRule: "copies",
+    BurstsRule: "bursts",
+}
 
 
 def rule_type(rule: Rule) -> str:
-    if isinstance(rule, StatementsRule):
-        return "statements"
-    return "contradictions" if isinstance(rule, ContradictionsRule) else "search"
+    return _TYPES[type(rule)]
+
+
+def needs_spread(rule: Rule) -> bool:
+    """Whether the rule reads spread links (so the cycle must link new articles first)."""
+    return rule_type(rule) in SPREAD_RULE_TYPES
+
+
+def duration_seconds(text: str) -> float | None:
+    """``90``, ``30s``, ``15m``, ``2h`` or ``1d`` in seconds; None if it is none of these."""
+    match = DURATION.match(text.strip())
+    if match is None:
+        return None
+    return float(match.group(1)) * _UNITS[match.group(2)]
 
 
 def rule_digest(rule: Rule) -> str:
@@ -180,22 +235,34 @@ def _rule(source: str, node: yaml.Node, number: int) -> Rule:
             name,
             f"a rule has exactly one of {', '.join(RULE_TYPES)} (found {len(types)})",
         )
-    value = entries[types[0]][1]
-    if types[0] == "statements":
+    return _typed_rule(source, types[0], entries[types[0]][1], name)
+
+
+def _typed_rule(source: str, kind: str, value: yaml.Node, name: str) -> Rule:
+    if kind == "statements":
         return StatementsRule(name, _statement_watch(source, value, name))
-    if types[0] == "contradictions":
+    if kind == "contradictions":
         fields = _fields(source, value, name, "contradictions", CONTRADICTION_KEYS)
         return ContradictionsRule(name, **fields)
+    if kind == "copies":
+        return _copies(source, value, name)
+    if kind == "bursts":
+        return _bursts(source, value, name)
     return SearchRule(name, _text(source, value, name, "search"))
 
 
 def _fields(
-    source: str, node: yaml.Node, rule: str, what: str, allowed: tuple[str, ...]
+    source: str,
+    node: yaml.Node,
+    rule: str,
+    what: str,
+    allowed: tuple[str, ...],
+    vocabularies: dict[str, tuple[str, ...]] = VOCABULARIES,
 ) -> dict[str, str]:
     entries = _mapping(source, node, rule, what)
     _unknown(source, entries, allowed, rule, what)
     fields = {key: _text(source, value, rule, key) for key, (_, value) in entries.items()}
-    for key, vocabulary in VOCABULARIES.items():
+    for key, vocabulary in vocabularies.items():
         if key in fields and fields[key] not in vocabulary:
             raise _error(
                 source,
@@ -217,3 +284,37 @@ def _statement_watch(source: str, node: yaml.Node, rule: str) -> StatementWatch:
         )
     label = fields.pop("outlet_label", None)
     return StatementWatch(label=label, **fields)
+
+
+def _copies(source: str, node: yaml.Node, rule: str) -> CopiesRule:
+    fields = _fields(source, node, rule, "copies", COPY_KEYS, {"kind": COPY_KINDS})
+    if not any(key in fields for key in COPY_TRACKED):
+        raise _error(
+            source,
+            node,
+            rule,
+            f"copies needs the tracked articles: one or more of {', '.join(COPY_TRACKED)}",
+        )
+    return CopiesRule(rule, **fields)
+
+
+def _bursts(source: str, node: yaml.Node, rule: str) -> BurstsRule:
+    entries = _mapping(source, node, rule, "bursts")
+    fields = _fields(source, node, rule, "bursts", BURST_KEYS)
+    found = BurstsRule(rule, outlet_label=fields.get("outlet_label"))
+    if "min_outlets" in fields:
+        text = fields["min_outlets"]
+        if not text.isdigit() or int(text) < 1:
+            raise _error(source, entries["min_outlets"][1], rule, "min_outlets must be 1 or more")
+        found = replace(found, min_outlets=int(text))
+    if "within" in fields:
+        seconds = duration_seconds(fields["within"])
+        if seconds is None or seconds <= 0:
+            raise _error(
+                source,
+                entries["within"][1],
+                rule,
+                f"within {fields['within']!r}: give a duration such as 90s, 30m, 1h or 2d",
+            )
+        found = replace(found, within_hours=seconds / 3600)
+    return found

@@ -39,6 +39,7 @@ from saywho.store.rows import (
 )
 from saywho.web.params import (
     MAX_SEARCH,
+    ArticleId,
     Paging,
     Strength,
     Text,
@@ -89,7 +90,7 @@ def list_articles(
     "`believed` evidence (empty).",
     responses={404: {"description": "no such article"}},
 )
-def article(request: Request, article_id: int) -> dict[str, Any]:
+def article(request: Request, article_id: ArticleId) -> dict[str, Any]:
     stored = store_of(request).stored_article(article_id)
     if stored is None:
         raise HTTPException(404, f"no article {article_id}")
@@ -101,7 +102,7 @@ def article(request: Request, article_id: int) -> dict[str, Any]:
     summary="The articles linked to one by saywho spread: copies, translations, same story",
     responses={404: {"description": "no such article"}},
 )
-def article_links(request: Request, article_id: int, page: Pages) -> Page[LinkedArticle]:
+def article_links(request: Request, article_id: ArticleId, page: Pages) -> Page[LinkedArticle]:
     store = store_of(request)
     if not store.has_article(article_id):
         raise HTTPException(404, f"no article {article_id}")

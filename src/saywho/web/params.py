@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Path, Query
 from pydantic import BeforeValidator, Field
 
 from saywho.config import DEFAULT_CASCADE_OPTIONS, CascadeOptions
@@ -30,6 +30,9 @@ from saywho.store.rows import (
 MAX_LIMIT = 1000
 MAX_TEXT = 300  # longest filter value accepted (names, dates, outlets)
 MAX_SEARCH = 1000  # longest search text
+
+# A stored id is a SQLite integer: a larger number in a URL is refused (422), not a 500.
+ArticleId = Annotated[int, Path(ge=-(2**63), le=2**63 - 1)]
 
 
 def _blank_to_none(value: object) -> object:

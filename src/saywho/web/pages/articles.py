@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from saywho.store.rows import TimeAndPlace
 from saywho.web.highlight import LAYERS, Mark, segments, statement_marks
-from saywho.web.params import Paging, article_filter, paging
+from saywho.web.params import ArticleId, Paging, article_filter, paging
 from saywho.web.stores import store_of
 from saywho.web.templating import render
 
@@ -40,7 +40,7 @@ def statement_anchor(statement_id: int) -> str:
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(request: Request, article_id: int) -> HTMLResponse:
+def article(request: Request, article_id: ArticleId) -> HTMLResponse:
     store = store_of(request)
     record = store.article(article_id)
     if record is None:
