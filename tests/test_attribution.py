@@ -294,6 +294,15 @@ def test_a_spokesperson_for_a_body_speaks_for_it_when_no_one_is_named(
     assert resolve_speaker(doc, entities, doc[0:6]) == "Foreign Office"
 
 
+def test_an_acronym_the_entity_model_missed_is_the_organisation_it_spells(
+    pipeline: Pipeline,
+) -> None:
+    doc = pipeline.nlp("The World Health Organization met. The WHO says the risk is low.")
+    doc.ents = [Span(doc, 1, 4, label="ORG")]  # "WHO" missed
+    entities = pipeline.resolve_entities(doc)
+    assert resolve_speaker(doc, entities, doc[7:8]) == "World Health Organization"
+
+
 def test_an_acronym_is_the_organisation_it_abbreviates(pipeline: Pipeline) -> None:
     text = (
         "The Drug Enforcement Administration released new figures on Monday. "

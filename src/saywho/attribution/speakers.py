@@ -12,7 +12,13 @@ from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution.gender import PRONOUN_GENDER, Gender, person_genders
 from saywho.attribution.medium import ISSUED_DOCUMENTS
-from saywho.entities.resolve import PERSON_VOICES, STATE_VOICES, EntityIndex, Mention
+from saywho.entities.resolve import (
+    PERSON_VOICES,
+    STATE_VOICES,
+    EntityIndex,
+    Mention,
+    acronyms,
+)
 from saywho.model import Entity, EntityType
 from saywho.nlp import text_of
 
@@ -129,8 +135,13 @@ def _in_title_complement(
 
 
 def _named_in_article(entities: EntityIndex, word: str) -> str | None:
-    """A name the entity model missed at this mention ("Arroyo added") but found
-    elsewhere: the one person of the article with that surname."""
+    """A name the entity model missed at this mention but found elsewhere: the one
+    person of the article with that surname ("Arroyo added"), or the organisation an
+    acronym spells ("the WHO says" after "the World Health Organization")."""
+    if word.isupper():
+        spelled = acronyms(n for n, e in entities.entities.items() if e.type == "ORG")
+        if word in spelled:
+            return spelled[word]
     people = [
         name
         for name, entity in entities.entities.items()

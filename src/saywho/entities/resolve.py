@@ -180,7 +180,7 @@ class EntityResolver:
             doc[c.start : c.end].text: c for c in chosen if c.label == "PERSON" and c.length > 1
         }
         article_surnames = _unique_surnames([*in_article, *full_names])
-        acronyms = _acronyms(
+        spelled_out = acronyms(
             doc[c.start : c.end].text for c in chosen if c.label == "ORG" and c.length > 1
         )
         index = EntityIndex()
@@ -189,7 +189,7 @@ class EntityResolver:
             if _names_an_office(doc, span):
                 continue
             name, label = self._canonical(span, candidate, article_surnames)
-            name = acronyms.get(name, name) if label == "ORG" else name
+            name = spelled_out.get(name, name) if label == "ORG" else name
             actor = self.kb.actors.get(name)
             entity = Entity(
                 name=name,
@@ -396,7 +396,7 @@ def _non_overlapping(candidates: list[_Candidate]) -> list[_Candidate]:
     return sorted(chosen, key=lambda c: c.start)
 
 
-def _acronyms(names: Iterable[str]) -> dict[str, str]:
+def acronyms(names: Iterable[str]) -> dict[str, str]:
     """'DEA' -> 'Drug Enforcement Administration' for names spelled out in the article,
     so one organisation is not two actors ("the WHO said" and "the World Health
     Organization warned")."""
