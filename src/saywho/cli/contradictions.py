@@ -15,8 +15,9 @@ from saywho.cli.options import (
     EXIT_OK,
     QuerySettings,
     Subcommands,
+    add_ledger_filter_options,
     add_query_options,
-    add_time_and_place,
+    read_ledger_filter,
 )
 from saywho.cli.query import query_store
 from saywho.model import ConfigError
@@ -39,16 +40,7 @@ class ContradictionsSettings:
             raise ConfigError("--min-strength must be between 0 and 1")
         if args.examples < 0:
             raise ConfigError("--examples must be at least 0")
-        evidence = LedgerFilter(
-            actor=args.actor,
-            target=args.target,
-            since=args.since,
-            until=args.until,
-            outlet=args.outlet,
-            label=args.label,
-            country=args.country,
-            min_confidence=args.min_confidence,
-        )
+        evidence = read_ledger_filter(args)
         return cls(QuerySettings.from_args(args), evidence, args.min_strength, args.examples)
 
 
@@ -65,12 +57,7 @@ def add_command(commands: Subcommands) -> None:
         "evidence first; strongest first, then most evidence.",
     )
     add_query_options(command)
-    command.add_argument("--actor", metavar="X", help="canonical actor name (any case)")
-    command.add_argument("--target", metavar="Y", help="canonical target name (any case)")
-    add_time_and_place(command)
-    command.add_argument(
-        "--country", metavar="C", help="actors of this country (a state and its officials)"
-    )
+    add_ledger_filter_options(command)
     command.add_argument(
         "--min-strength",
         type=float,

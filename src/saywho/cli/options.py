@@ -18,6 +18,7 @@ from saywho.config import DEFAULT_CONFIG, DEFAULT_SPACY_MODEL, PipelineConfig
 from saywho.ingest import FetchOptions
 from saywho.model import ConfigError
 from saywho.store.formats import OutputFormat
+from saywho.store.rows import LedgerFilter
 from saywho.store.store import DEFAULT_DB
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -177,6 +178,29 @@ def add_query_options(command: argparse.ArgumentParser, *, limit: int = 50) -> N
     )
     command.add_argument(
         "--offset", type=int, default=0, metavar="N", help="rows to skip (default: 0)"
+    )
+
+
+def add_ledger_filter_options(command: argparse.ArgumentParser) -> None:
+    """The ledger's filters, which every view of ledger evidence takes."""
+    command.add_argument("--actor", metavar="X", help="canonical actor name (any case)")
+    command.add_argument("--target", metavar="Y", help="canonical target name (any case)")
+    add_time_and_place(command)
+    command.add_argument(
+        "--country", metavar="C", help="actors of this country (a state and its officials)"
+    )
+
+
+def read_ledger_filter(args: argparse.Namespace) -> LedgerFilter:
+    return LedgerFilter(
+        actor=args.actor,
+        target=args.target,
+        since=args.since,
+        until=args.until,
+        outlet=args.outlet,
+        label=args.label,
+        country=args.country,
+        min_confidence=args.min_confidence,
     )
 
 

@@ -21,8 +21,10 @@ from saywho.cli.options import (
     QuerySettings,
     Subcommands,
     add_database_option,
+    add_ledger_filter_options,
     add_query_options,
     add_time_and_place,
+    read_ledger_filter,
 )
 from saywho.model import Act, ConfigError, EntityType, Kind
 from saywho.store.formats import OutputFormat, write_rows
@@ -73,16 +75,7 @@ class LedgerSettings:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> LedgerSettings:
-        evidence = LedgerFilter(
-            actor=args.actor,
-            target=args.target,
-            since=args.since,
-            until=args.until,
-            outlet=args.outlet,
-            label=args.label,
-            country=args.country,
-            min_confidence=args.min_confidence,
-        )
+        evidence = read_ledger_filter(args)
         return cls(QuerySettings.from_args(args), evidence, args.group_by, args.examples)
 
 
@@ -96,12 +89,7 @@ def _add_ledger(commands: Subcommands) -> None:
         "evidence before counting; most evidence first.",
     )
     add_query_options(ledger)
-    ledger.add_argument("--actor", metavar="X", help="canonical actor name (any case)")
-    ledger.add_argument("--target", metavar="Y", help="canonical target name (any case)")
-    add_time_and_place(ledger)
-    ledger.add_argument(
-        "--country", metavar="C", help="actors of this country (a state and its officials)"
-    )
+    add_ledger_filter_options(ledger)
     ledger.add_argument(
         "--group-by",
         choices=get_args(LedgerGrouping),
