@@ -279,6 +279,16 @@ def test_she_is_not_a_man_the_article_calls_mr(pipeline: Pipeline) -> None:
     assert statement.speaker is not None and statement.speaker.entity == "Anna Weiss"
 
 
+def test_a_pronoun_refers_to_the_subject_not_a_name_in_its_apposition(
+    pipeline: Pipeline,
+) -> None:
+    text = (
+        "Anna Weiss, Maria Okonkwo's sister, arrived on Monday. She said that the talks had failed."
+    )
+    statement = _one(_statements(pipeline, text), "talks had failed")
+    assert statement.speaker is not None and statement.speaker.entity == "Anna Weiss"
+
+
 def test_a_pronoun_speaker_is_not_the_person_quoted(pipeline: Pipeline) -> None:
     text = "Jennifer Cole met reporters on Monday. “I cannot speak for Tom Baker,” she said."
     statement = _one(_statements(pipeline, text), "cannot speak for")

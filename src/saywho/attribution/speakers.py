@@ -37,7 +37,8 @@ PERSON_NOUNS = PERSON_VOICES | frozenset(
     lawyer attorney prosecutor judge director chairman chairwoman chair founder ceo
     executive chief analyst economist researcher scientist professor doctor physician
     author agent officer commander general adviser advisor aide candidate nominee
-    hunter patient victim suspect defendant driver coach player
+    hunter patient victim suspect defendant driver coach player royal prince princess
+    king queen expert activist witness
     manager owner actor actress singer star father mother son daughter husband wife
     teacher student year-old""".split()
 )
@@ -218,7 +219,10 @@ def _antecedent(
         fitting = [m for m in earlier if previous.start_char <= m.start < previous.end_char]
         if fitting:
             subjects = [m for m in fitting if _in_subject(doc, m)]
-            return (subjects or fitting[::-1])[0].entity
+            # "Prince Andrew, the brother of Charles, has told": the subject's own
+            # name before the names inside its apposition.
+            heads = [m for m in subjects if _is_subject_head(doc, m)]
+            return (heads or subjects or fitting[::-1])[0].entity
     return None
 
 
@@ -238,6 +242,12 @@ def _names_a_person_voice(doc: Doc, mention: Mention) -> bool:
 def _previous_sentences(doc: Doc, sentence: Span) -> list[Span]:
     before = [s for s in doc.sents if s.end <= sentence.start]
     return before[::-1]
+
+
+def _is_subject_head(doc: Doc, mention: Mention) -> bool:
+    return any(
+        t.dep_ in ("nsubj", "nsubjpass") for t in doc[mention.token_start : mention.token_end]
+    )
 
 
 def _in_subject(doc: Doc, mention: Mention) -> bool:

@@ -420,10 +420,15 @@ def _unique_surnames(full_names: Iterable[str]) -> dict[str, str]:
 
 
 def _trim(ent: Span) -> Span:
-    """Drop a leading article and trailing possessive/punctuation from an NER span."""
+    """Drop a leading article or title ("Cmdr.", "Dr") and trailing possessive or
+    punctuation from an NER span: a title alone names no one."""
     start, end = ent.start, ent.end
     doc = ent.doc
-    while start < end and (doc[start].lower_ in ("the", "a", "an") or doc[start].is_punct):
+    while start < end and (
+        doc[start].lower_ in ("the", "a", "an")
+        or doc[start].lower_.rstrip(".") in HONORIFICS
+        or doc[start].is_punct
+    ):
         start += 1
     while end > start and (doc[end - 1].is_punct or doc[end - 1].lower_ in ("'s", "’s", "'")):
         end -= 1
