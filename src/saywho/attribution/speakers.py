@@ -8,6 +8,8 @@ where news prose introduces who speaks next.
 
 from __future__ import annotations
 
+from itertools import chain
+
 from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution.gender import PRONOUN_GENDER, Gender, person_genders
@@ -171,9 +173,8 @@ def _title_holder(doc: Doc, entities: EntityIndex, head: Token) -> str | None:
     and "the governor"; "Liu Xiaoming, the Chinese ambassador" and "the ambassador"),
     else the first later one (a lead that names the office before the person)."""
     title = head.lower_
-    earlier = entities.before(head.idx)
-    later = [m for m in entities.mentions if m.start > head.idx + len(head)]
-    for mention in [*earlier, *later]:
+    later = (m for m in entities.mentions if m.start > head.idx + len(head))
+    for mention in chain(entities.before(head.idx), later):
         if mention.label != "PERSON":
             continue
         window = doc[max(mention.token_start - 4, 0) : mention.token_end + 5]

@@ -57,15 +57,13 @@ def _clean_html(raw: RawDocument, html: str, *, raw_mode: bool) -> Document:
     page = extract_html(html, _url(raw))
     title = raw.title or (page.title if page else None)
     body = page.text if page else ""
-    language: str | None = None
     if raw_mode:
         body = drop_leading_title(body, title) if title else body
+        language = detect_language(body)
     else:
         body, language = repair_body(fix_encoding(body), title)
     if not _has_prose(body):
         raise InputError("no article text found in the HTML")
-    if raw_mode:
-        language = detect_language(body)
     return _document(raw, text=body, language=language, title=title, page=page)
 
 

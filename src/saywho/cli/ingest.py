@@ -18,6 +18,7 @@ from saywho.cli.options import (
     Subcommands,
     add_database_option,
     add_fetch_options,
+    add_host_delay_option,
     add_knowledge_options,
     add_labels_option,
     add_ledger_options,
@@ -28,7 +29,6 @@ from saywho.cli.options import (
 )
 from saywho.config import PipelineConfig
 from saywho.ingest import SOURCE_KINDS, FetchOptions, SourceKind, SourceOptions, read_sources
-from saywho.ingest.polite import DEFAULT_HOST_DELAY
 from saywho.ingest.sources import estimate_documents
 from saywho.model import Failure
 from saywho.store.ingest import (
@@ -104,14 +104,7 @@ def _add_ingest(commands: Subcommands) -> None:
         help=f"read every source as this kind instead of sniffing it: {', '.join(SOURCE_KINDS)}",
     )
     add_labels_option(ingest)
-    ingest.add_argument(
-        "--delay",
-        type=float,
-        default=DEFAULT_HOST_DELAY,
-        metavar="SECONDS",
-        help="least time between two requests to one host; a longer robots.txt Crawl-delay "
-        f"wins (default: {DEFAULT_HOST_DELAY:g})",
-    )
+    add_host_delay_option(ingest)
     ingest.add_argument(
         "--refetch",
         action="store_true",

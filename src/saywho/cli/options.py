@@ -16,6 +16,7 @@ from typing import TypeAlias, get_args
 
 from saywho.config import DEFAULT_CONFIG, DEFAULT_SPACY_MODEL, PipelineConfig
 from saywho.ingest import FetchOptions
+from saywho.ingest.polite import DEFAULT_HOST_DELAY
 from saywho.model import ConfigError
 from saywho.store.formats import OutputFormat
 from saywho.store.rows import LedgerFilter
@@ -91,6 +92,18 @@ def add_fetch_options(command: argparse.ArgumentParser) -> None:
         default=10.0,
         metavar="MB",
         help="size cap per input in MiB, also after decompression (default: 10)",
+    )
+
+
+def add_host_delay_option(command: argparse.ArgumentParser) -> None:
+    """--delay, for the commands that crawl feeds, sitemaps and URL lists."""
+    command.add_argument(
+        "--delay",
+        type=float,
+        default=DEFAULT_HOST_DELAY,
+        metavar="SECONDS",
+        help="least time between two requests to one host; a longer robots.txt Crawl-delay "
+        f"wins (default: {DEFAULT_HOST_DELAY:g})",
     )
 
 

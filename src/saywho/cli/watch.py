@@ -14,6 +14,7 @@ from saywho.cli.options import (
     Subcommands,
     add_database_option,
     add_fetch_options,
+    add_host_delay_option,
     add_knowledge_options,
     add_ledger_options,
     add_model_options,
@@ -22,7 +23,6 @@ from saywho.cli.options import (
 )
 from saywho.config import DEFAULT_ENCODER
 from saywho.ingest import SourceOptions
-from saywho.ingest.polite import DEFAULT_HOST_DELAY
 from saywho.model import ConfigError, Failure
 from saywho.store.ingest import Outcome
 from saywho.watch.cycle import CycleSettings, SpreadStep, run_cycle, watch_lock
@@ -119,14 +119,7 @@ def add_command(commands: Subcommands) -> None:
         help="first wait before a failed webhook delivery is tried again; it "
         f"doubles with each failure, up to an hour (default: {DEFAULT_RETRY:g})",
     )
-    watch.add_argument(
-        "--delay",
-        type=float,
-        default=DEFAULT_HOST_DELAY,
-        metavar="SECONDS",
-        help="least time between two requests to one host; a longer robots.txt "
-        f"Crawl-delay wins (default: {DEFAULT_HOST_DELAY:g})",
-    )
+    add_host_delay_option(watch)
     _add_encoder_option(watch)
     add_model_options(watch)
     add_ledger_options(watch)

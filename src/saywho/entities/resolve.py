@@ -186,7 +186,7 @@ class EntityResolver:
         index = EntityIndex()
         for candidate in chosen:
             span = doc[candidate.start : candidate.end]
-            if _names_an_office(doc, span):
+            if _names_an_office(doc, span, candidate.label):
                 continue
             name, label = self._canonical(span, candidate, article_surnames)
             name = spelled_out.get(name, name) if label == "ORG" else name
@@ -315,32 +315,33 @@ def _people_by_context(doc: Doc, candidates: list[_Candidate]) -> list[_Candidat
     """Names the NER model took for organisations or places that the text shows to be
     people ("added Claure, who is also an executive", "Dr. Arroyo"), relabelled with
     every other mention of the same person (full name or surname)."""
-    unknown = [c for c in candidates if c.entity is None and c.label != "PERSON"]
-    full_names = {
-        words[-1]: name
-        for c in unknown
-        if _looks_like_a_full_name(words := (name := _display_name(doc[c.start : c.end])).split())
+    names = {
+        c: _display_name(doc[c.start : c.end])
+        for c in candidates
+        if c.entity is None and c.label != "PERSON"
     }
+    surname_of = {
+        name.split()[-1]: name for name in names.values() if _looks_like_a_full_name(name.split())
+    }
+    full_names = set(surname_of.values())
     # A name counts when it reads as a person's ("Marco Duarte") or is the surname of one
     # in the article ("Duarte, who"): "the University of York, who" stays an institution.
     marked = {
-        full_names.get(name, name)
-        for c in unknown
-        if _person_context(doc, c.start, c.end)
-        and (
-            (name := _display_name(doc[c.start : c.end])) in full_names
-            or name in full_names.values()
-        )
+        surname_of.get(name, name)
+        for c, name in names.items()
+        if (name in surname_of or name in full_names) and _person_context(doc, c.start, c.end)
     }
     if not marked:
         return candidates
     marked |= {name.split()[-1] for name in marked}
 
-    def is_marked(candidate: _Candidate) -> bool:
-        words = _display_name(doc[candidate.start : candidate.end]).split()
-        return " ".join(words) in marked or (len(words) > 1 and words[-1] in marked)
+    def is_marked(name: str) -> bool:
+        words = name.split()
+        return name in marked or (len(words) > 1 and words[-1] in marked)
 
-    return [replace(c, label="PERSON") if c in unknown and is_marked(c) else c for c in candidates]
+    return [
+        replace(c, label="PERSON") if c in names and is_marked(names[c]) else c for c in candidates
+    ]
 
 
 def _looks_like_a_full_name(words: list[str]) -> bool:
@@ -376,8 +377,8 @@ def _not_a_person(ent: Span, label: EntityType) -> bool:
     )
 
 
-def _names_an_office(doc: Doc, span: Span) -> bool:
-    if span.label_ == "PERSON" or doc[span.start].ent_type_ == "PERSON":
+def _names_an_office(doc: Doc, span: Span, label: EntityType) -> bool:
+    if label == "PERSON" or doc[span.start].ent_type_ == "PERSON":
         return False
     before = text_of(doc)[max(0, span.start_char - 40) : span.start_char]
     return _OFFICE_CONTEXT.search(before) is not None
