@@ -201,27 +201,10 @@ def update_spread(
     quotes = [Quote(*row) for row in connection.execute(_QUOTES)]
     copied = {(link.first, link.second) for link in links if link.kind == "copy"}
     quote_links = find_quote_links(quotes, copied)
-    said = {quote.id: quote.text for quote in quotes}
     with write_transaction(connection):
         connection.execute("DELETE FROM article_links")
-        connection.executemany(
-            "INSERT INTO article_links (first_id, second_id, kind, overlap, similarity) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(x.first, x.second, x.kind, x.overlap, x.similarity) for x in links],
-        )
         connection.execute("DELETE FROM statement_links")
-        # An ingest may have analyzed an article again since its statements were read:
-        # links to statements it replaced are left out (the next run finds the new ones).
-        # Ids are reused, so a statement is checked by its words too.
-        connection.executemany(
-            "INSERT INTO statement_links (first_id, second_id, overlap) SELECT ?, ?, ? "
-            "WHERE EXISTS (SELECT 1 FROM statements WHERE id = ? AND content = ?) "
-            "AND EXISTS (SELECT 1 FROM statements WHERE id = ? AND content = ?)",
-            [
-                (x.first, x.second, x.overlap, x.first, said[x.first], x.second, said[x.second])
-                for x in quote_links
-            ],
-        )
+        _insert_links(connection, links, quote_links, quotes)
     summary.links.update(link.kind for link in links)
     summary.quote_links = len(quote_links)
     return articles, links, summary
@@ -303,17 +286,11 @@ def _store_new_links(
     """Replace the links of the new articles (a ``saywho spread`` may have found them
     already) and their statements' quote links; save the progress with them."""
     ids = json.dumps(list(fresh))
-    said = {quote.id: quote.text for quote in quotes}
     with write_transaction(connection):
         connection.execute(
             "DELETE FROM article_links WHERE first_id IN (SELECT value FROM json_each(?)) "
             "OR second_id IN (SELECT value FROM json_each(?))",
             (ids, ids),
-        )
-        connection.executemany(
-            "INSERT INTO article_links (first_id, second_id, kind, overlap, similarity) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(x.first, x.second, x.kind, x.overlap, x.similarity) for x in links],
         )
         connection.execute(
             "DELETE FROM statement_links WHERE first_id IN (SELECT id FROM statements WHERE "
@@ -321,16 +298,35 @@ def _store_new_links(
             "statements WHERE article_id IN (SELECT value FROM json_each(?)))",
             (ids, ids),
         )
-        connection.executemany(
-            "INSERT INTO statement_links (first_id, second_id, overlap) SELECT ?, ?, ? "
-            "WHERE EXISTS (SELECT 1 FROM statements WHERE id = ? AND content = ?) "
-            "AND EXISTS (SELECT 1 FROM statements WHERE id = ? AND content = ?)",
-            [
-                (x.first, x.second, x.overlap, x.first, said[x.first], x.second, said[x.second])
-                for x in quote_links
-            ],
-        )
+        _insert_links(connection, links, quote_links, quotes)
         alerts.save_rule_progress(connection, mark)
+
+
+def _insert_links(
+    connection: sqlite3.Connection,
+    links: Sequence[Link],
+    quote_links: Sequence[QuoteLink],
+    quotes: Sequence[Quote],
+) -> None:
+    """Store article links and repeated-quotation links (inside the caller's transaction)."""
+    connection.executemany(
+        "INSERT INTO article_links (first_id, second_id, kind, overlap, similarity) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(x.first, x.second, x.kind, x.overlap, x.similarity) for x in links],
+    )
+    said = {quote.id: quote.text for quote in quotes}
+    # An ingest may have analyzed an article again since its statements were read:
+    # links to statements it replaced are left out (the next run finds the new ones).
+    # Ids are reused, so a statement is checked by its words too.
+    connection.executemany(
+        "INSERT INTO statement_links (first_id, second_id, overlap) SELECT ?, ?, ? "
+        "WHERE EXISTS (SELECT 1 FROM statements WHERE id = ? AND content = ?) "
+        "AND EXISTS (SELECT 1 FROM statements WHERE id = ? AND content = ?)",
+        [
+            (x.first, x.second, x.overlap, x.first, said[x.first], x.second, said[x.second])
+            for x in quote_links
+        ],
+    )
 
 
 @dataclass(frozen=True)
