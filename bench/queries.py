@@ -189,7 +189,14 @@ WORD_WEIGHTS = zipf_weights(SHAPE["vocabulary"], 1.0)
 
 
 def build_synthetic(path: Path, statements: int, seed: int = 5) -> dict[str, Any]:
-    """Create the synthetic database (reused when it exists with the same shape)."""
+    """Create the synthetic database (reused when it exists with the same shape).
+
+    A build that was interrupted (no metadata file yet) is resumed where it
+    stopped: each article is one transaction, so the stored articles are whole;
+    the generator is replayed over them (cheap beside storing them) and its
+    last one is compared with the stored one, so a database of another seed or
+    shape is rebuilt, not extended.
+    """
     meta_path = path.with_suffix(".json")
     per_article = SHAPE["statements_per_article"]
     articles = max(1, statements // per_article)
@@ -197,17 +204,22 @@ def build_synthetic(path: Path, statements: int, seed: int = 5) -> dict[str, Any
         meta = json.loads(meta_path.read_text())
         if meta.get("statements") == articles * per_article and meta.get("seed") == seed:
             return dict(meta)
-    for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-        stale.unlink(missing_ok=True)
     rng = random.Random(seed)
     world = make_world(rng)
+    done = _resumable(path, world, rng, per_article) if path.exists() else 0
+    if not done:
+        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        rng = random.Random(seed)
+        world = make_world(rng)
     started = time.perf_counter()
     with Store(path) as store:
-        for index, outlet in enumerate(world.outlets[: SHAPE["labelled_outlets"]]):
-            store.apply_outlet_labels(
-                outlet, None, world.states[index % len(world.states)], ["state-affiliated"]
-            )
-        for number in range(articles):
+        if not done:
+            for index, outlet in enumerate(world.outlets[: SHAPE["labelled_outlets"]]):
+                store.apply_outlet_labels(
+                    outlet, None, world.states[index % len(world.states)], ["state-affiliated"]
+                )
+        for number in range(done, articles):
             store.save_article(
                 synthetic_article(world, rng, number, per_article), SYNTHETIC_PROVENANCE
             )
@@ -219,6 +231,7 @@ def build_synthetic(path: Path, statements: int, seed: int = 5) -> dict[str, Any
         "seed": seed,
         "articles": articles,
         "statements": articles * per_article,
+        "resumed_at_article": done,
         "build_seconds": round(time.perf_counter() - started, 1),
         "size_mb": round(path.stat().st_size / 2**20, 1),
         "states": world.states[:5],
@@ -226,6 +239,24 @@ def build_synthetic(path: Path, statements: int, seed: int = 5) -> dict[str, Any
     }
     meta_path.write_text(json.dumps(meta, indent=2))
     return meta
+
+
+def _resumable(path: Path, world: World, rng: random.Random, per_article: int) -> int:
+    """How many articles an interrupted build of this seed stored (0: start afresh),
+    with ``rng`` advanced past them."""
+    with Store.existing(path) as store:
+        stored = store.counts().articles
+        last = (
+            store.connection()
+            .execute("SELECT text FROM articles WHERE source = ?", (f"synthetic#{stored - 1}",))
+            .fetchone()
+        )
+    if not stored or last is None:
+        return 0
+    print(f"  resuming an interrupted build after {stored:,} articles", file=sys.stderr)
+    for number in range(stored):
+        article = synthetic_article(world, rng, number, per_article)
+    return stored if article.document.text == last[0] else 0
 
 
 # --- the query mix -----------------------------------------------------------------------

@@ -19,6 +19,13 @@ of clients in ``--clients``, in the same run and against the same server. Per
 route and number of clients: requests per second, p50, p95 and max latency,
 answers other than 200 (errors) and requests that got no answer at all
 (dropped: connection refused, reset or timed out).
+
+The server keeps each answer until the database changes (``saywho.web.cache``),
+so most requests of a route whose mix has few distinct URLs are answered from
+memory once each URL was asked. What a URL costs the first time is reported
+apart, per route and number of clients: the latency of the first request of
+each distinct URL (``cold``: its p50 and max, warm-up included, at whatever
+load it met; the table shows the first number of clients').
 """
 
 from __future__ import annotations
@@ -300,14 +307,16 @@ class Outcome:
     """What one load of a route gave: latencies (s) of the answers, wall time, failures."""
 
     latencies: list[float] = field(default_factory=list)
+    cold: list[float] = field(default_factory=list)  # first request of each distinct URL
     wall: float = 0.0
     errors: int = 0  # answered, but not 200
     dropped: int = 0  # not answered: refused, reset, timed out
     statuses: dict[int, int] = field(default_factory=dict)
 
 
-def load(port: int, urls: Sequence[str], clients: int) -> Outcome:
-    """Request every URL once, ``clients`` at a time, each client on its own connection."""
+def load(port: int, urls: Sequence[str], clients: int, seen: set[str]) -> Outcome:
+    """Request every URL once, ``clients`` at a time, each client on its own connection;
+    ``seen`` (the URLs asked before) gains these, and first requests count as cold."""
     outcome = Outcome()
     lock = threading.Lock()
     cursor = iter(range(len(urls)))
@@ -328,6 +337,9 @@ def load(port: int, urls: Sequence[str], clients: int) -> Outcome:
             elapsed = time.perf_counter() - started
             with lock:
                 outcome.latencies.append(elapsed)
+                if urls[index] not in seen:
+                    seen.add(urls[index])
+                    outcome.cold.append(elapsed)
                 if response.status != 200:
                     outcome.errors += 1
                     outcome.statuses[response.status] = outcome.statuses.get(response.status, 0) + 1
@@ -354,8 +366,9 @@ def percentile(values: Sequence[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def summary(mix: Sequence[str], outcome: Outcome) -> dict[str, Any]:
+def summary(mix: Sequence[str], outcome: Outcome, cold: Sequence[float]) -> dict[str, Any]:
     latencies = outcome.latencies or [float("nan")]
+    first = cold or [float("nan")]
     return {
         "distinct_urls": len(mix),
         "requests": len(outcome.latencies) + outcome.dropped,
@@ -363,6 +376,9 @@ def summary(mix: Sequence[str], outcome: Outcome) -> dict[str, Any]:
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
         "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
         "max_ms": round(max(latencies) * 1000, 1),
+        "cold_requests": len(cold),
+        "cold_p50_ms": round(statistics.median(first) * 1000, 1),
+        "cold_max_ms": round(max(first) * 1000, 1),
         "errors": outcome.errors,
         "dropped": outcome.dropped,
         "statuses": outcome.statuses,
@@ -375,11 +391,13 @@ def run_routes(
     """Every route at each number of clients: all routes at the first, then at the next."""
     rng = random.Random(SEED)
     results: dict[str, dict[int, dict[str, Any]]] = {route: {} for route in routes}
+    seen: set[str] = set()
     for count in clients:
         for route, mix in routes.items():
-            load(port, [rng.choice(mix) for _ in range(WARMUP_PER_ROUTE)], min(count, 10))
-            outcome = load(port, [rng.choice(mix) for _ in range(requests)], count)
-            results[route][count] = summary(mix, outcome)
+            warmup = [rng.choice(mix) for _ in range(WARMUP_PER_ROUTE)]
+            warm = load(port, warmup, min(count, 10), seen)
+            outcome = load(port, [rng.choice(mix) for _ in range(requests)], count, seen)
+            results[route][count] = summary(mix, outcome, [*warm.cold, *outcome.cold])
             numbers = results[route][count]
             print(
                 f"  {count:>3} clients {route:<26} p95 {numbers['p95_ms']:>8} ms  "
@@ -391,16 +409,18 @@ def run_routes(
 
 def print_table(results: dict[str, dict[int, dict[str, Any]]], clients: Sequence[int]) -> None:
     heads = " | ".join(f"{c} clients: req/s, p50 / p95 / max ms" for c in clients)
-    print(f"| route | {heads} | errors / dropped |")
-    print("|---|" + "---|" * len(clients) + "---|")
+    print(f"| route | {heads} | first request of a URL: n, p50 / max ms | errors / dropped |")
+    print("|---|" + "---|" * len(clients) + "---|---|")
     for route, by_clients in results.items():
         cells = " | ".join(
             f"{n['requests_per_s']}, {n['p50_ms']:.0f} / **{n['p95_ms']:.0f}** / {n['max_ms']:.0f}"
             for n in (by_clients[c] for c in clients)
         )
+        first = by_clients[clients[0]]
+        cold = f"{first['cold_requests']}, {first['cold_p50_ms']:.0f} / {first['cold_max_ms']:.0f}"
         failures = sum(n["errors"] for n in by_clients.values())
         dropped = sum(n["dropped"] for n in by_clients.values())
-        print(f"| `{route}` | {cells} | {failures} / {dropped} |")
+        print(f"| `{route}` | {cells} | {cold} | {failures} / {dropped} |")
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -428,6 +448,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         routes = {route: routes[route] for route in args.routes.split(",")}
     port = free_port()
     server = start_server(db, port)
+    # Latency on 2 cores shared with the clients depends on what else runs: say so.
+    load_at_start = os.getloadavg()
+    print(f"bench: load average at start {load_at_start}", file=sys.stderr)
     try:
         results = run_routes(port, routes, clients, args.requests)
     finally:
@@ -437,6 +460,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "db": str(db),
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpus": os.cpu_count(),
+        "load_average_at_start": load_at_start,
+        "load_average_at_end": os.getloadavg(),
         "alerts": alerts,
         "clients": clients,
         "requests_per_route": args.requests,

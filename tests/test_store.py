@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_contradictions import ARTICLES as DECLARED_AND_SAID
 
 from saywho.cli import main
 from saywho.config import PipelineConfig
@@ -36,6 +38,8 @@ from saywho.store import (
     normalize_url,
     provenance_of,
 )
+from saywho.store import schema as schema_module
+from saywho.store.contradictions import store_pair_strengths
 from saywho.store.export import EXPORT_TABLES
 from saywho.store.reader import CACHED_VALUES
 from saywho.store.schema import MIGRATIONS, migrate, schema_version
@@ -92,15 +96,21 @@ CONTENT_QUERIES = {
     "articles": "SELECT a.identity, a.content_hash, a.source, a.url, o.domain, a.title, "
     "a.published, a.language, a.text, a.notes, n.fingerprint FROM articles a "
     "JOIN analyses n ON n.id = a.analysis_id LEFT JOIN outlets o ON o.id = a.outlet_id",
-    "entities": "SELECT name, type, actor_type, speaks_for, in_knowledge_base FROM entities",
+    "entities": "SELECT name, type, actor_type, speaks_for, in_knowledge_base, mention_count, "
+    "article_count FROM entities",
     "mentions": 'SELECT a.identity, e.name, e.type, m.start, m."end" FROM mentions m '
     "JOIN articles a ON a.id = m.article_id JOIN entities e ON e.id = m.entity_id",
     "statements": "SELECT a.identity, s.local_id, s.speaker, s.speaker_entity, s.speaker_start, "
     "s.speaker_end, s.cue, s.cue_start, s.cue_end, s.content, s.content_spans, s.kind, s.act, "
     "s.confidence, s.published, o.domain FROM statements s JOIN articles a "
     "ON a.id = s.article_id LEFT JOIN outlets o ON o.id = s.outlet_id",
-    "stances": "SELECT a.identity, s.local_id, t.target, t.polarity, t.score FROM stances t "
-    "JOIN statements s ON s.id = t.statement_id JOIN articles a ON a.id = s.article_id",
+    "stances": "SELECT a.identity, s.local_id, t.target, t.polarity, t.score, t.published "
+    "FROM stances t JOIN statements s ON s.id = t.statement_id "
+    "JOIN articles a ON a.id = s.article_id",
+    "stance_months": "SELECT * FROM stance_months",
+    "ledger_actors": "SELECT * FROM ledger_actors",
+    "ledger_targets": "SELECT * FROM ledger_targets",
+    "actor_months": "SELECT * FROM actor_months",
     "actors": "SELECT name, actor_type, country FROM actors",
     "ledger_pairs": "SELECT * FROM ledger_pairs",
     "evidence": "SELECT e.actor, e.target, e.declared, e.polarity, e.score, e.confidence, "
@@ -124,13 +134,67 @@ CONTENT_QUERIES = {
 }
 
 
-RECOUNTED_PAIRS = (
-    "SELECT actor, target, SUM(declared = 1 AND polarity = 'negative'), "
-    "SUM(declared = 1 AND polarity = 'neutral'), SUM(declared = 1 AND polarity = 'positive'), "
-    "SUM(declared = 0 AND polarity = 'negative'), SUM(declared = 0 AND polarity = 'neutral'), "
-    "SUM(declared = 0 AND polarity = 'positive'), COUNT(*), MIN(published), MAX(published) "
-    "FROM evidence GROUP BY actor, target"
-)
+_WEIGHT = "CAST(confidence * 1000000 + 0.5 AS INTEGER)"
+# Each summary the store keeps at write time (its query), beside the same counted afresh.
+RECOUNTED = {
+    "ledger_pairs": (
+        "SELECT actor, target, declared_negative, declared_neutral, declared_positive, "
+        "expressed_negative, expressed_neutral, expressed_positive, evidence, first_published, "
+        "last_published, declared_negative_weight, declared_neutral_weight, "
+        "declared_positive_weight, expressed_negative_weight, expressed_neutral_weight, "
+        "expressed_positive_weight FROM ledger_pairs",
+        "SELECT actor, target, SUM(declared = 1 AND polarity = 'negative'), "
+        "SUM(declared = 1 AND polarity = 'neutral'), SUM(declared = 1 AND polarity = 'positive'), "
+        "SUM(declared = 0 AND polarity = 'negative'), SUM(declared = 0 AND polarity = 'neutral'), "
+        "SUM(declared = 0 AND polarity = 'positive'), COUNT(*), MIN(published), MAX(published), "
+        + ", ".join(
+            f"TOTAL(CASE WHEN declared = {d} AND polarity = '{p}' THEN {_WEIGHT} END)"
+            for d in (1, 0)
+            for p in ("negative", "neutral", "positive")
+        )
+        + " FROM evidence GROUP BY actor, target",
+    ),
+    "entities": (
+        "SELECT id, mention_count, article_count FROM entities WHERE mention_count > 0",
+        "SELECT entity_id, COUNT(*), COUNT(DISTINCT article_id) FROM mentions GROUP BY entity_id",
+    ),
+    "stance_months": (
+        "SELECT target, nullif(month, ''), polarity, stances FROM stance_months",
+        "SELECT t.target, substr(s.published, 1, 7), t.polarity, COUNT(*) FROM stances t "
+        "JOIN statements s ON s.id = t.statement_id GROUP BY 1, 2, 3",
+    ),
+    "ledger_actors": (
+        "SELECT * FROM ledger_actors",
+        "SELECT actor, SUM(evidence) FROM ledger_pairs GROUP BY actor",
+    ),
+    "ledger_targets": (
+        "SELECT * FROM ledger_targets",
+        "SELECT target, SUM(evidence) FROM ledger_pairs GROUP BY target",
+    ),
+    "outlets": (
+        "SELECT id, article_count, statement_count FROM outlets",
+        "SELECT o.id, (SELECT COUNT(*) FROM articles WHERE outlet_id = o.id), "
+        "(SELECT COUNT(*) FROM statements WHERE outlet_id = o.id) FROM outlets o",
+    ),
+    "actor_months": (
+        "SELECT actor, nullif(month, ''), polarity, evidence FROM actor_months",
+        "SELECT actor, substr(published, 1, 7), polarity, COUNT(*) FROM evidence GROUP BY 1, 2, 3",
+    ),
+}
+
+
+def assert_summaries_are_recounts(connection: sqlite3.Connection) -> None:
+    """Every summary equals its recount, and each pair's contradiction its weights'."""
+    for table, (kept, recount) in RECOUNTED.items():
+        assert Counter(connection.execute(kept)) == Counter(connection.execute(recount)), (
+            f"{table} must equal its recount"
+        )
+    strengths = "SELECT actor, target, declared_stance, strength FROM ledger_pairs"
+    stored = Counter(connection.execute(strengths))
+    connection.execute("SAVEPOINT recount")
+    store_pair_strengths(connection, None)
+    assert Counter(connection.execute(strengths)) == stored
+    connection.execute("ROLLBACK TO recount")
 
 
 def table_contents(db: Path) -> dict[str, Counter[tuple[Any, ...]]]:
@@ -146,9 +210,7 @@ def table_contents(db: Path) -> dict[str, Counter[tuple[Any, ...]]]:
         assert tables == set(CONTENT_QUERIES), "a new table needs a content query here"
         for index in ("articles_fts", "statements_fts"):
             connection.execute(f"INSERT INTO {index}({index}) VALUES ('integrity-check')")
-        assert Counter(connection.execute(RECOUNTED_PAIRS)) == Counter(
-            connection.execute(CONTENT_QUERIES["ledger_pairs"])
-        ), "ledger_pairs must equal the evidence counted per actor and target"
+        assert_summaries_are_recounts(connection)
         return {
             table: Counter(connection.execute(query).fetchall())
             for table, query in CONTENT_QUERIES.items()
@@ -403,6 +465,7 @@ def test_a_database_of_schema_1_gets_its_ledger_totals_when_opened(tmp_path: Pat
         connection.execute("UPDATE statements SET medium = 'speech', cue_lemma = NULL")
     current = table_contents(db)
     with sqlite3.connect(db) as connection:  # as saywho with schema 1 left it
+        undo_schema_9(connection)
         for table in ("deliveries", "alerts", "watch_rules", "feed_validators"):  # schema 7
             connection.execute(f"DROP TABLE {table}")
         connection.execute("ALTER TABLE statements DROP COLUMN cue_lemma")  # schema 6
@@ -416,6 +479,53 @@ def test_a_database_of_schema_1_gets_its_ledger_totals_when_opened(tmp_path: Pat
     Store(db).close()
 
     assert table_contents(db) == current
+
+
+def undo_schema_9(connection: sqlite3.Connection) -> None:
+    """The database as saywho with schema 8 left it: what migration 9 creates, dropped."""
+    script = schema_module._SCHEMA_9
+    for kind, name in re.findall(r"CREATE (TRIGGER|INDEX) (\w+)", script):
+        connection.execute(f"DROP {kind} {name}")
+    for name in re.findall(r"CREATE TABLE (\w+)", script):
+        connection.execute(f"DROP TABLE {name}")
+    for table, column in re.findall(r"ALTER TABLE (\w+) ADD COLUMN (\w+)", script):
+        connection.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    connection.execute("PRAGMA user_version = 8")
+
+
+def test_a_database_of_schema_8_gets_the_summaries_of_schema_9_when_opened(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "s.db"
+    ingest(db, FIXTURES, write_variants(tmp_path / "variants", 12))
+    current = table_contents(db)
+    with sqlite3.connect(db) as connection:
+        undo_schema_9(connection)
+        # Written by schema 8, with no trigger to keep anything in step.
+        connection.execute("DELETE FROM mentions WHERE id = (SELECT MAX(id) FROM mentions)")
+
+    Store(db).close()
+
+    migrated = table_contents(db)  # every summary equals its recount
+    assert {t: rows for t, rows in migrated.items() if t not in ("mentions", "entities")} == {
+        t: rows for t, rows in current.items() if t not in ("mentions", "entities")
+    }
+    with StoreReader(db) as reader:
+        assert reader.counts().mentions == sum(current["mentions"].values()) - 1
+
+
+def test_stored_contradictions_are_those_counted_from_the_evidence(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    records = tmp_path / "declared.jsonl"
+    records.write_text("\n".join(json.dumps(a) for a in DECLARED_AND_SAID) + "\n", "utf-8")
+    ingest(db, FIXTURES, records)
+    with StoreReader(db) as store:
+        stored = store.contradictions(LedgerFilter(), examples=3)
+        # A filter on the evidence itself (one every piece passes) counts it afresh.
+        counted = store.contradictions(LedgerFilter(min_confidence=0.0), examples=3)
+        assert stored
+        assert stored == counted
+        assert store.contradictions(LedgerFilter(), limit=1, offset=1) == counted[1:2]
 
 
 def test_a_failed_migration_leaves_the_version_as_it_was(tmp_path: Path) -> None:

@@ -11,12 +11,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from test_store import RECOUNTED_PAIRS, RULES, RULES_CONFIG, ingest, table_contents
+from test_store import RECOUNTED, RULES, RULES_CONFIG, ingest, table_contents
 
 from saywho.cli import main
 from saywho.model import Article, RawDocument
 from saywho.pipeline import Pipeline
 from saywho.store import LedgerFilter, StatementFilter, Store, StoreReader, provenance_of
+from saywho.store.contradictions import store_pair_strengths
 
 FULL_NAME = (
     "Maria Okonkwo, the mayor of Harbourton, spoke on Monday.\n\n"
@@ -146,8 +147,8 @@ def test_a_statement_with_a_stance_toward_both_names_keeps_its_own(tmp_path: Pat
             "SELECT statement_id FROM stances WHERE target = 'Okonkwo'"
         ).fetchone()[0]
         connection.execute(
-            "INSERT INTO stances SELECT statement_id, 'Maria Okonkwo', 'positive', 0.5 "
-            "FROM stances WHERE statement_id = ? AND target = 'Okonkwo'",
+            "INSERT INTO stances SELECT statement_id, 'Maria Okonkwo', 'positive', 0.5, "
+            "published FROM stances WHERE statement_id = ? AND target = 'Okonkwo'",
             (statement_id,),
         )
         connection.execute(
@@ -157,7 +158,10 @@ def test_a_statement_with_a_stance_toward_both_names_keeps_its_own(tmp_path: Pat
             "article_id FROM evidence WHERE target = 'Okonkwo'"
         )
         connection.execute("DELETE FROM ledger_pairs")
-        connection.execute(f"INSERT INTO ledger_pairs {RECOUNTED_PAIRS}")
+        kept, recount = RECOUNTED["ledger_pairs"]
+        columns = kept.removeprefix("SELECT ").removesuffix(" FROM ledger_pairs")
+        connection.execute(f"INSERT INTO ledger_pairs ({columns}) {recount}")
+        store_pair_strengths(connection, None)
     with Store(db) as store:
         assert store.unify_person_names() == [("Okonkwo", "Maria Okonkwo")]
     with sqlite3.connect(db) as connection:

@@ -13,41 +13,59 @@ contradicts nothing.
 
 ``strength`` is the confidence-weighted share of the expressed evidence that
 contradicts: sum(confidence of contradicting) / sum(confidence of expressed),
-in [0, 1] (plain counts when every confidence is 0). Only pairs with at least one
-contradicting piece are listed, strongest first, then most evidence.
+in [0, 1] (plain counts when every confidence is 0). Confidences are summed in
+integer millionths (``confidence_weight``), so the sums ``ledger_pairs`` keeps by
+adding and subtracting equal the ones counted afresh. Only pairs with at least
+one contradicting piece are listed, strongest first, then most evidence.
 
 Every ledger filter (actor, target, country, dates, outlet, label, minimum
-confidence) applies to each piece of evidence before anything is counted.
+confidence) applies to each piece of evidence before anything is counted. Without
+a filter on the evidence itself (dates, outlet, label, confidence) the answer is
+read from ``ledger_pairs``, which keeps each pair's declared stance and strength
+as its evidence is stored (schema 9): an index range instead of an aggregate over
+all evidence.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import Any
 
 from saywho.model import Polarity
 from saywho.store.queries import (
+    LEDGER_COUNT_COLUMNS,
     LEDGER_COUNTS,
     OUTLET_NAME,
     POLARITIES,
     Where,
+    ledger_source,
     ledger_where,
 )
 from saywho.store.rows import Contradiction, ContradictionEvidence, LedgerFilter
 
 NEUTRAL: Polarity = "neutral"
 EXCERPT_CHARS = 280  # of a statement's content in the evidence
+WEIGHT_UNITS = 1_000_000
+# confidence_weight in SQL: the same double arithmetic, truncated as int() truncates.
+_WEIGHT = f"CAST(e.confidence * {WEIGHT_UNITS} + 0.5 AS INTEGER)"
 # Per pair: the six counts of LEDGER_COUNTS, then their six confidence sums.
 _COUNTS = ", ".join(
     f"SUM(e.declared = {int(declared)} AND e.polarity = '{polarity}')"
     for declared, polarity in LEDGER_COUNTS
 )
 _WEIGHTS = ", ".join(
-    f"TOTAL(CASE WHEN e.declared = {int(declared)} AND e.polarity = '{polarity}' "
-    "THEN e.confidence END)"
+    f"coalesce(SUM(CASE WHEN e.declared = {int(declared)} AND e.polarity = '{polarity}' "
+    f"THEN {_WEIGHT} END), 0)"
     for declared, polarity in LEDGER_COUNTS
+)
+# ledger_pairs' weight columns, in the order of LEDGER_COUNTS.
+WEIGHT_COLUMNS = tuple(f"{column}_weight" for column in LEDGER_COUNT_COLUMNS)
+# A stored pair in the row shape _contradiction reads.
+_STORED_PAIR = (
+    f"p.actor, p.target, {', '.join(f'p.{c}' for c in (*LEDGER_COUNT_COLUMNS, *WEIGHT_COLUMNS))}, "
+    "p.evidence, p.first_published, p.last_published"
 )
 # The pairs that can disagree: some declared evidence, some expressed evidence that
 # takes a side. The stored totals count every piece of evidence, so no filtered
@@ -81,6 +99,33 @@ def contradictions(
     """The pairs that disagree, strongest first; ``examples`` caps the evidence listed
     on each side (None: all of it, most recent first)."""
     where = ledger_where(db, query, "e")
+    if ledger_source(query).alias == "p":
+        kept = _stored(db, query, min_strength, limit, offset)
+    else:
+        kept = _counted(db, query, where, min_strength)
+        kept = kept[offset:] if limit is None else kept[offset : offset + limit]
+    return [_with_evidence(db, where, pair, examples) for pair in kept]
+
+
+def _stored(
+    db: sqlite3.Connection, query: LedgerFilter, min_strength: float, limit: int | None, offset: int
+) -> list[Contradiction]:
+    """The pairs as ``ledger_pairs`` keeps them: the strength index, in its order."""
+    pairs = ledger_where(db, query, "p")
+    rows = db.execute(
+        f"SELECT {_STORED_PAIR}, a.actor_type, a.country FROM ledger_pairs p "
+        "LEFT JOIN actors a ON a.name = p.actor "
+        f"WHERE p.strength IS NOT NULL AND p.strength >= ? AND {pairs.sql()} "
+        "ORDER BY p.strength DESC, p.evidence DESC, p.actor, p.target LIMIT ? OFFSET ?",
+        (min_strength, *pairs.parameters, -1 if limit is None else limit, offset),
+    ).fetchall()
+    return [pair for pair in map(_contradiction, rows) if pair]
+
+
+def _counted(
+    db: sqlite3.Connection, query: LedgerFilter, where: Where, min_strength: float
+) -> list[Contradiction]:
+    """The pairs counted from the evidence that passes the filters, strongest first."""
     # The same actor, target and country on the stored totals, to narrow the pairs read.
     pairs = ledger_where(
         db, LedgerFilter(actor=query.actor, target=query.target, country=query.country), "p"
@@ -95,8 +140,40 @@ def contradictions(
     ).fetchall()
     found = [pair for pair in map(_contradiction, rows) if pair and pair.strength >= min_strength]
     found.sort(key=lambda pair: (-pair.strength, -pair.evidence, pair.actor, pair.target))
-    kept = found[offset:] if limit is None else found[offset : offset + limit]
-    return [_with_evidence(db, where, pair, examples) for pair in kept]
+    return found
+
+
+def confidence_weight(confidence: float) -> int:
+    """A confidence in integer millionths, as the SQL of this module computes it."""
+    return int(confidence * WEIGHT_UNITS + 0.5)
+
+
+def store_pair_strengths(db: sqlite3.Connection, pairs: Iterable[tuple[str, str]] | None) -> None:
+    """Set ``declared_stance`` and ``strength`` of these pairs of ``ledger_pairs`` (None:
+    of every pair that has declared evidence) from their counts and weights."""
+    columns = ", ".join(f"p.{c}" for c in (*LEDGER_COUNT_COLUMNS, *WEIGHT_COLUMNS))
+    read = f"SELECT p.actor, p.target, p.declared_stance, p.strength, {columns} FROM ledger_pairs p"
+    if pairs is None:
+        rows = db.execute(
+            f"{read} WHERE p.declared_negative + p.declared_neutral + p.declared_positive > 0"
+        ).fetchall()
+    else:
+        rows = [
+            row
+            for actor, target in pairs
+            for row in db.execute(f"{read} WHERE p.actor = ? AND p.target = ?", (actor, target))
+        ]
+    updates = []
+    for row in rows:
+        found = _disagreement(row[4:10], row[10:16])
+        stance, value = (found[0], found[1]) if found else (None, None)
+        # Most pairs declare nothing and stay NULL: no write for them.
+        if (stance, value) != (row[2], row[3]):
+            updates.append((stance, value, row[0], row[1]))
+    db.executemany(
+        "UPDATE ledger_pairs SET declared_stance = ?, strength = ? WHERE actor = ? AND target = ?",
+        updates,
+    )
 
 
 def declared_stance(weights: dict[str, float], counts: dict[str, int]) -> Polarity | None:
@@ -130,11 +207,14 @@ def strength(declared: str, weights: dict[str, float], counts: dict[str, int]) -
     return round(min(1.0, against / total), 4)
 
 
-def _contradiction(row: Sequence[Any]) -> Contradiction | None:
-    """A pair from the aggregate row (actor, target, 6 counts, 6 weights, evidence,
-    first, last, actor type, country); None when it does not disagree."""
-    counts = dict(zip(LEDGER_COUNTS, row[2:8], strict=True))
-    weights = dict(zip(LEDGER_COUNTS, row[8:14], strict=True))
+def _disagreement(
+    count_values: Sequence[Any], weight_values: Sequence[Any]
+) -> tuple[Polarity, float, dict[str, int], dict[str, int]] | None:
+    """From a pair's six counts and six weights (in the order of LEDGER_COUNTS): its
+    declared stance, strength, declared and expressed counts; None when it does not
+    disagree."""
+    counts = dict(zip(LEDGER_COUNTS, count_values, strict=True))
+    weights = dict(zip(LEDGER_COUNTS, weight_values, strict=True))
     declared: dict[str, int] = {p: int(counts[(True, p)] or 0) for p in POLARITIES}
     expressed: dict[str, int] = {p: int(counts[(False, p)] or 0) for p in POLARITIES}
     declared_weights: dict[str, float] = {p: float(weights[(True, p)]) for p in POLARITIES}
@@ -142,6 +222,16 @@ def _contradiction(row: Sequence[Any]) -> Contradiction | None:
     stance = declared_stance(declared_weights, declared)
     if stance is None or not any(expressed[p] for p in POLARITIES if contradicts(stance, p)):
         return None
+    return stance, strength(stance, expressed_weights, expressed), declared, expressed
+
+
+def _contradiction(row: Sequence[Any]) -> Contradiction | None:
+    """A pair from the aggregate row (actor, target, 6 counts, 6 weights, evidence,
+    first, last, actor type, country); None when it does not disagree."""
+    found = _disagreement(row[2:8], row[8:14])
+    if found is None:
+        return None
+    stance, value, declared, expressed = found
     return Contradiction(
         actor=row[0],
         actor_type=row[17] or "unknown",
@@ -150,7 +240,7 @@ def _contradiction(row: Sequence[Any]) -> Contradiction | None:
         declared_stance=stance,
         declared=declared,
         expressed=expressed,
-        strength=strength(stance, expressed_weights, expressed),
+        strength=value,
         evidence=int(row[14]),
         first_published=row[15],
         last_published=row[16],
@@ -162,28 +252,38 @@ def _with_evidence(
 ) -> Contradiction:
     """The pair with its declared and its expressed statements, most recent first
     (the contradicting expressed ones before the others)."""
-    sides = [
-        [
-            _evidence(row, pair.declared_stance)
-            for row in db.execute(
-                f"SELECT {_EVIDENCE_COLUMNS} FROM evidence e {_EVIDENCE_JOINS} "
-                f"WHERE {where.sql()} AND e.actor = ? AND e.target = ? AND e.declared = ? "
-                "ORDER BY e.declared = 0 AND e.polarity NOT IN ('neutral', ?) DESC, "
-                "e.published IS NULL, e.published DESC, e.confidence DESC, e.statement_id "
-                "LIMIT ?",
-                (
-                    *where.parameters,
-                    pair.actor,
-                    pair.target,
-                    flag,
-                    pair.declared_stance,
-                    -1 if examples is None else examples,
-                ),
-            )
-        ]
-        for flag in (1, 0)
-    ]
-    return replace(pair, declarations=sides[0], expressions=sides[1])
+    stance = pair.declared_stance
+    declarations = _side(db, where, pair, 1, "", examples)
+    # Two reads rather than one ORDER BY on "contradicts": each is read in the order of
+    # the evidence_actor index (actor, target, published), no sort of a pair's evidence.
+    expressions = _side(db, where, pair, 0, "NOT IN ('neutral', ?)", examples, stance)
+    if examples is None or len(expressions) < examples:
+        rest = None if examples is None else examples - len(expressions)
+        expressions += _side(db, where, pair, 0, "IN ('neutral', ?)", rest, stance)
+    return replace(pair, declarations=declarations, expressions=expressions)
+
+
+def _side(
+    db: sqlite3.Connection,
+    where: Where,
+    pair: Contradiction,
+    declared: int,
+    polarities: str,
+    limit: int | None,
+    *parameters: object,
+) -> list[ContradictionEvidence]:
+    """One side of a pair's evidence (``polarities``: a fixed clause on e.polarity),
+    most recent first (undated last: NULL sorts first, so last when descending)."""
+    polarity_clause = f" AND e.polarity {polarities}" if polarities else ""
+    # declared as fixed text (0 or 1): only then may SQLite use evidence_declared.
+    rows = db.execute(
+        f"SELECT {_EVIDENCE_COLUMNS} FROM evidence e {_EVIDENCE_JOINS} "
+        f"WHERE {where.sql()} AND e.actor = ? AND e.target = ? AND e.declared = {int(declared)}"
+        f"{polarity_clause} ORDER BY e.published DESC, e.confidence DESC, e.statement_id "
+        "LIMIT ?",
+        (*where.parameters, pair.actor, pair.target, *parameters, -1 if limit is None else limit),
+    )
+    return [_evidence(row, pair.declared_stance) for row in rows]
 
 
 def _evidence(row: Sequence[Any], stance: str) -> ContradictionEvidence:

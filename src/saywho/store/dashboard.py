@@ -48,8 +48,8 @@ def ledger_matrix(
     """
     source = ledger_source(query)
     where = ledger_where(db, query, source.alias)
-    actors, more_actors = _ranked(db, source, where, "actor", rows)
-    targets, more_targets = _ranked(db, source, where, "target", columns)
+    actors, more_actors = _ranked(db, source, query, where, "actor", rows)
+    targets, more_targets = _ranked(db, source, query, where, "target", columns)
     cells = {}
     if actors and targets:
         among = ([ranked.name for ranked in actors], [ranked.name for ranked in targets])
@@ -58,20 +58,42 @@ def ledger_matrix(
     return LedgerMatrix(actors, targets, cells, more_actors, more_targets)
 
 
+# The totals per actor and per target (schema 9), for a ranking that no filter on the
+# other side narrows.
+_TOTALS_BY_NAME = {"actor": "ledger_actors", "target": "ledger_targets"}
+
+
 def _ranked(
-    db: sqlite3.Connection, source: LedgerSource, where: Where, column: str, limit: int
+    db: sqlite3.Connection,
+    source: LedgerSource,
+    query: LedgerFilter,
+    where: Where,
+    column: str,
+    limit: int,
 ) -> tuple[list[Ranked], bool]:
     """The ``limit`` actors (or targets) with most evidence, and whether there are more.
 
     One row past the limit says "more" at no cost; counting them all would double
     the time of the query.
     """
-    key = f"{source.alias}.{column}"
-    found = db.execute(
-        f"SELECT {key}, {source.weight} AS total FROM {source.table} "
-        f"WHERE {where.sql()} GROUP BY {key} ORDER BY total DESC, {key} LIMIT ?",
-        (*where.parameters, limit + 1),
-    ).fetchall()
+    other_side = query.target if column == "actor" else query.actor or query.country
+    if source.alias == "p" and not other_side:
+        # Read in the order of ledger_actors_evidence (or _targets_): the filters left
+        # (this side's name, an actor's country) are on the name, the total is stored.
+        table = _TOTALS_BY_NAME[column]
+        names = ledger_where(db, query, "p")
+        sql = (
+            f"SELECT p.{column}, p.evidence FROM {table} p WHERE {names.sql()} "
+            f"ORDER BY p.evidence DESC, p.{column} LIMIT ?"
+        )
+    else:
+        key = f"{source.alias}.{column}"
+        names = where
+        sql = (
+            f"SELECT {key}, {source.weight} AS total FROM {source.table} "
+            f"WHERE {where.sql()} GROUP BY {key} ORDER BY total DESC, {key} LIMIT ?"
+        )
+    found = db.execute(sql, (*names.parameters, limit + 1)).fetchall()
     return [Ranked(name, total) for name, total in found[:limit]], len(found) > limit
 
 
@@ -104,10 +126,8 @@ def entity_info(db: sqlite3.Connection, name: str) -> EntityInfo | None:
     """The entity called ``name`` (any case), or a ledger actor known only as a state."""
     canonical = canonical_name(db, "entities", "name", name)
     row = db.execute(
-        "SELECT e.name, e.type, e.actor_type, e.speaks_for, "
-        "(SELECT COUNT(DISTINCT article_id) FROM mentions WHERE entity_id = e.id), "
-        "(SELECT COUNT(*) FROM mentions WHERE entity_id = e.id) AS n "
-        "FROM entities e WHERE e.name = ? ORDER BY n DESC LIMIT 1",
+        "SELECT e.name, e.type, e.actor_type, e.speaks_for, e.article_count, e.mention_count "
+        "FROM entities e WHERE e.name = ? ORDER BY e.mention_count DESC LIMIT 1",
         (canonical,),
     ).fetchone()
     actor = db.execute(
@@ -128,21 +148,20 @@ def entity_info(db: sqlite3.Connection, name: str) -> EntityInfo | None:
 
 
 def stance_toward(db: sqlite3.Connection, target: str) -> StanceSeries:
-    """Every stance taken toward ``target``, by month of publication."""
+    """Every stance taken toward ``target``, by month of publication (the monthly
+    counts the stances triggers keep: schema 9)."""
     rows = db.execute(
-        "SELECT substr(s.published, 1, 7) AS month, t.polarity, COUNT(*) FROM stances t "
-        "JOIN statements s ON s.id = t.statement_id WHERE t.target = ? "
-        "GROUP BY month, t.polarity ORDER BY month",
+        "SELECT nullif(month, ''), polarity, stances FROM stance_months WHERE target = ?",
         (canonical_name(db, "entities", "name", target),),
     ).fetchall()
     return _series(rows)
 
 
 def stance_from(db: sqlite3.Connection, actor: str) -> StanceSeries:
-    """Every piece of ledger evidence of ``actor`` (a state counts its officials), by month."""
+    """Every piece of ledger evidence of ``actor`` (a state counts its officials), by
+    month (the monthly counts the evidence triggers keep: schema 9)."""
     rows = db.execute(
-        "SELECT substr(published, 1, 7) AS month, polarity, COUNT(*) FROM evidence "
-        "WHERE actor = ? GROUP BY month, polarity ORDER BY month",
+        "SELECT nullif(month, ''), polarity, evidence FROM actor_months WHERE actor = ?",
         (canonical_name(db, "actors", "name", actor),),
     ).fetchall()
     return _series(rows)
@@ -168,11 +187,15 @@ def articles(
     """Articles newest first (undated last), filtered by date, outlet and label."""
     where = Where()
     add_time_and_place(where, query, "a")
+    # The page is chosen first (unfiltered: in the order of the articles_newest index),
+    # its statements counted after: for the page's articles, not for every article.
     rows = db.execute(
         f"SELECT a.id, a.url, a.title, {OUTLET_NAME}, a.published, a.language, "
-        "(SELECT COUNT(*) FROM statements WHERE article_id = a.id) FROM articles a "
-        f"LEFT JOIN outlets o ON o.id = a.outlet_id WHERE {where.sql()} "
-        "ORDER BY a.published IS NULL, a.published DESC, a.id DESC LIMIT ? OFFSET ?",
+        "(SELECT COUNT(*) FROM statements WHERE article_id = a.id) FROM ("
+        f"  SELECT a.id FROM articles a WHERE {where.sql()} "
+        "  ORDER BY a.published IS NULL, a.published DESC, a.id DESC LIMIT ? OFFSET ?"
+        ") page JOIN articles a ON a.id = page.id LEFT JOIN outlets o ON o.id = a.outlet_id "
+        "ORDER BY a.published IS NULL, a.published DESC, a.id DESC",
         (*where.parameters, limit, offset),
     ).fetchall()
     return [ArticleSummary(*row) for row in rows]

@@ -102,12 +102,9 @@ _TABLES: dict[ExportTable, tuple[tuple[_Column, ...], str]] = {
             ("actor_type", "e.actor_type", "str"),
             ("speaks_for", "e.speaks_for", "str"),
             ("in_knowledge_base", "e.in_knowledge_base", "bool"),
-            (
-                "articles",
-                "(SELECT COUNT(DISTINCT article_id) FROM mentions WHERE entity_id = e.id)",
-                "int",
-            ),
-            ("mentions", "(SELECT COUNT(*) FROM mentions WHERE entity_id = e.id)", "int"),
+            # Kept by the mentions triggers (schema 9).
+            ("articles", "e.article_count", "int"),
+            ("mentions", "e.mention_count", "int"),
         ),
         "entities e ORDER BY e.id",
     ),

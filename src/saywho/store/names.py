@@ -14,17 +14,18 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-# One piece of ledger evidence as ledger_pairs counts it: actor, target, declared, polarity.
-EvidenceKey = tuple[str, str, int, str]
+# One piece of ledger evidence as ledger_pairs counts it: actor, target, declared, polarity,
+# and its confidence (summed per pair).
+EvidenceKey = tuple[str, str, int, str, float]
 # Store._adjust_ledger_pairs: keeps ledger_pairs equal to the evidence counted.
 AdjustPairs = Callable[[Sequence[EvidenceKey], Sequence[EvidenceKey]], None]
 
 # The rows of evidence that name the surname, as actor or as target (evidence_actor,
 # evidence_target). UNION keeps a row that names it twice once.
 _EVIDENCE_NAMING = (
-    "SELECT id, actor, target, declared, polarity, statement_id FROM evidence WHERE actor = ?1 "
-    "UNION SELECT id, actor, target, declared, polarity, statement_id FROM evidence "
-    "WHERE target = ?1"
+    "SELECT id, actor, target, declared, polarity, statement_id, confidence FROM evidence "
+    "WHERE actor = ?1 UNION SELECT id, actor, target, declared, polarity, statement_id, "
+    "confidence FROM evidence WHERE target = ?1"
 )
 
 
@@ -36,6 +37,7 @@ class _Evidence:
     declared: int
     polarity: str
     statement_id: int
+    confidence: float
 
 
 def person_renames(db: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -120,10 +122,10 @@ def _rename_evidence(db: sqlite3.Connection, old: str, new: str, adjust_pairs: A
             dropped.append((row.id,))
             continue
         kept.append((actor, target, row.id))
-        added.append((actor, target, row.declared, row.polarity))
+        added.append((actor, target, row.declared, row.polarity, row.confidence))
     db.executemany("DELETE FROM evidence WHERE id = ?", dropped)
     db.executemany("UPDATE evidence SET actor = ?, target = ? WHERE id = ?", kept)
-    removed = [(row.actor, row.target, row.declared, row.polarity) for row in rows]
+    removed = [(row.actor, row.target, row.declared, row.polarity, row.confidence) for row in rows]
     adjust_pairs(removed, added)
 
 

@@ -332,11 +332,17 @@ class StoreReader:
 
         return alerts.feed_validators(self._db)
 
+    def data_version(self) -> int:
+        """``PRAGMA data_version``: it moves when another connection commits (values
+        compare on this connection only)."""
+        version: int = self._db.execute("PRAGMA data_version").fetchone()[0]
+        return version
+
     def _while_unchanged(self, key: object, build: Callable[[], T]) -> T:
         """``build()``'s value, kept until another connection commits (``PRAGMA
         data_version`` moves; ``Store`` forgets it when it writes itself): one value
         per key, the latest, and at most ``CACHED_VALUES`` keys."""
-        version = self._db.execute("PRAGMA data_version").fetchone()[0]
+        version = self.data_version()
         kept = self._cache.get(key)
         if kept is not None and kept[0] == version:
             return kept[1]  # type: ignore[return-value]

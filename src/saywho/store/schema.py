@@ -327,6 +327,212 @@ _SCHEMA_8 = """
 CREATE INDEX IF NOT EXISTS evidence_article ON evidence(article_id);
 """
 
+# 9: summaries kept at write time for what the dashboard and API read on every view and
+# that no index makes cheap (each an aggregate over all statements: seconds on a
+# million: docs/web.md, "Load"):
+# - ledger_pairs gains each pair's confidence sums (integer millionths, so that a sum
+#   kept by adding and subtracting equals one counted afresh: contradictions.py's
+#   confidence_weight) and the contradiction the pair makes (declared stance, strength;
+#   NULL when it makes none), so the unfiltered contradictions are an index range;
+# - entities gain how many mentions and articles they have, kept by triggers on mentions
+#   (every path that adds, moves or deletes a mention, cascades included);
+# - stances gain their statement's publication date (copied, as statements copy their
+#   article's), so a target's latest stances are an index range, not a sort;
+# - stance_months and actor_months count stances toward a target and a ledger actor's
+#   evidence per month and polarity (the entity page's plots), kept by triggers;
+# - ledger_actors and ledger_targets total ledger_pairs per actor and per target (the
+#   ledger matrix ranks them), kept by triggers on ledger_pairs;
+# - outlets gain how many articles and statements they have (the outlet list's order),
+#   kept by triggers on articles and statements;
+# - evidence_declared indexes the (rare) declared evidence by pair and date: a pair's
+#   latest declarations were otherwise found by reading its expressed evidence too.
+_SCHEMA_9 = """
+ALTER TABLE ledger_pairs ADD COLUMN declared_negative_weight INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ledger_pairs ADD COLUMN declared_neutral_weight INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ledger_pairs ADD COLUMN declared_positive_weight INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ledger_pairs ADD COLUMN expressed_negative_weight INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ledger_pairs ADD COLUMN expressed_neutral_weight INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ledger_pairs ADD COLUMN expressed_positive_weight INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ledger_pairs ADD COLUMN declared_stance TEXT;
+ALTER TABLE ledger_pairs ADD COLUMN strength REAL;
+UPDATE ledger_pairs SET (declared_negative_weight, declared_neutral_weight,
+        declared_positive_weight, expressed_negative_weight, expressed_neutral_weight,
+        expressed_positive_weight) = (
+    SELECT coalesce(SUM(CASE WHEN declared = 1 AND polarity = 'negative' THEN w END), 0),
+            coalesce(SUM(CASE WHEN declared = 1 AND polarity = 'neutral' THEN w END), 0),
+            coalesce(SUM(CASE WHEN declared = 1 AND polarity = 'positive' THEN w END), 0),
+            coalesce(SUM(CASE WHEN declared = 0 AND polarity = 'negative' THEN w END), 0),
+            coalesce(SUM(CASE WHEN declared = 0 AND polarity = 'neutral' THEN w END), 0),
+            coalesce(SUM(CASE WHEN declared = 0 AND polarity = 'positive' THEN w END), 0)
+    FROM (SELECT declared, polarity, CAST(confidence * 1000000 + 0.5 AS INTEGER) AS w
+          FROM evidence e WHERE e.actor = ledger_pairs.actor AND e.target = ledger_pairs.target));
+CREATE INDEX ledger_pairs_strength ON ledger_pairs(strength DESC, evidence DESC, actor, target)
+    WHERE strength IS NOT NULL;
+
+ALTER TABLE entities ADD COLUMN mention_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entities ADD COLUMN article_count INTEGER NOT NULL DEFAULT 0;
+UPDATE entities SET (mention_count, article_count) = (
+    SELECT COUNT(*), COUNT(DISTINCT article_id) FROM mentions WHERE entity_id = entities.id);
+CREATE INDEX entities_mentioned ON entities(mention_count DESC, name) WHERE mention_count > 0;
+CREATE TRIGGER mentions_counted_insert AFTER INSERT ON mentions BEGIN
+    UPDATE entities SET mention_count = mention_count + 1,
+        article_count = article_count + NOT EXISTS (SELECT 1 FROM mentions
+            WHERE entity_id = new.entity_id AND article_id = new.article_id AND id != new.id)
+    WHERE id = new.entity_id;
+END;
+CREATE TRIGGER mentions_counted_delete AFTER DELETE ON mentions BEGIN
+    UPDATE entities SET mention_count = mention_count - 1,
+        article_count = article_count - NOT EXISTS (SELECT 1 FROM mentions
+            WHERE entity_id = old.entity_id AND article_id = old.article_id)
+    WHERE id = old.entity_id;
+END;
+CREATE TRIGGER mentions_counted_update AFTER UPDATE OF entity_id, article_id ON mentions BEGIN
+    UPDATE entities SET mention_count = mention_count - 1,
+        article_count = article_count - NOT EXISTS (SELECT 1 FROM mentions
+            WHERE entity_id = old.entity_id AND article_id = old.article_id)
+    WHERE id = old.entity_id;
+    UPDATE entities SET mention_count = mention_count + 1,
+        article_count = article_count + NOT EXISTS (SELECT 1 FROM mentions
+            WHERE entity_id = new.entity_id AND article_id = new.article_id AND id != new.id)
+    WHERE id = new.entity_id;
+END;
+
+ALTER TABLE stances ADD COLUMN published TEXT;
+UPDATE stances SET published = (SELECT published FROM statements WHERE id = stances.statement_id);
+CREATE INDEX stances_target_published ON stances(target, published, statement_id, polarity);
+
+CREATE TABLE stance_months (
+    target TEXT NOT NULL,
+    month TEXT NOT NULL,  -- '' for undated stances
+    polarity TEXT NOT NULL,
+    stances INTEGER NOT NULL,
+    PRIMARY KEY (target, month, polarity)
+) WITHOUT ROWID;
+INSERT INTO stance_months
+    SELECT target, coalesce(substr(published, 1, 7), ''), polarity, COUNT(*) FROM stances
+    GROUP BY 1, 2, 3;
+CREATE TRIGGER stance_months_insert AFTER INSERT ON stances BEGIN
+    INSERT INTO stance_months VALUES
+        (new.target, coalesce(substr(new.published, 1, 7), ''), new.polarity, 1)
+    ON CONFLICT DO UPDATE SET stances = stances + 1;
+END;
+CREATE TRIGGER stance_months_delete AFTER DELETE ON stances BEGIN
+    UPDATE stance_months SET stances = stances - 1 WHERE target = old.target
+        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity;
+    DELETE FROM stance_months WHERE target = old.target
+        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity
+        AND stances <= 0;
+END;
+CREATE TRIGGER stance_months_update AFTER UPDATE OF target, polarity, published ON stances BEGIN
+    UPDATE stance_months SET stances = stances - 1 WHERE target = old.target
+        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity;
+    DELETE FROM stance_months WHERE target = old.target
+        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity
+        AND stances <= 0;
+    INSERT INTO stance_months VALUES
+        (new.target, coalesce(substr(new.published, 1, 7), ''), new.polarity, 1)
+    ON CONFLICT DO UPDATE SET stances = stances + 1;
+END;
+
+CREATE TABLE actor_months (
+    actor TEXT NOT NULL,
+    month TEXT NOT NULL,  -- '' for undated evidence
+    polarity TEXT NOT NULL,
+    evidence INTEGER NOT NULL,
+    PRIMARY KEY (actor, month, polarity)
+) WITHOUT ROWID;
+INSERT INTO actor_months
+    SELECT actor, coalesce(substr(published, 1, 7), ''), polarity, COUNT(*) FROM evidence
+    GROUP BY 1, 2, 3;
+CREATE TRIGGER actor_months_insert AFTER INSERT ON evidence BEGIN
+    INSERT INTO actor_months VALUES
+        (new.actor, coalesce(substr(new.published, 1, 7), ''), new.polarity, 1)
+    ON CONFLICT DO UPDATE SET evidence = evidence + 1;
+END;
+CREATE TRIGGER actor_months_delete AFTER DELETE ON evidence BEGIN
+    UPDATE actor_months SET evidence = evidence - 1 WHERE actor = old.actor
+        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity;
+    DELETE FROM actor_months WHERE actor = old.actor
+        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity
+        AND evidence <= 0;
+END;
+CREATE TRIGGER actor_months_update AFTER UPDATE OF actor, polarity, published ON evidence BEGIN
+    UPDATE actor_months SET evidence = evidence - 1 WHERE actor = old.actor
+        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity;
+    DELETE FROM actor_months WHERE actor = old.actor
+        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity
+        AND evidence <= 0;
+    INSERT INTO actor_months VALUES
+        (new.actor, coalesce(substr(new.published, 1, 7), ''), new.polarity, 1)
+    ON CONFLICT DO UPDATE SET evidence = evidence + 1;
+END;
+
+-- The articles page lists newest first, undated last: in this index's order.
+CREATE INDEX articles_newest ON articles(published IS NULL, published DESC, id DESC);
+
+CREATE INDEX evidence_declared ON evidence(actor, target, published) WHERE declared = 1;
+
+CREATE TABLE ledger_actors (actor TEXT PRIMARY KEY, evidence INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX ledger_actors_evidence ON ledger_actors(evidence DESC, actor);
+INSERT INTO ledger_actors SELECT actor, SUM(evidence) FROM ledger_pairs GROUP BY actor;
+CREATE TABLE ledger_targets (target TEXT PRIMARY KEY, evidence INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX ledger_targets_evidence ON ledger_targets(evidence DESC, target);
+INSERT INTO ledger_targets SELECT target, SUM(evidence) FROM ledger_pairs GROUP BY target;
+CREATE TRIGGER ledger_totals_insert AFTER INSERT ON ledger_pairs BEGIN
+    INSERT INTO ledger_actors VALUES (new.actor, new.evidence)
+    ON CONFLICT DO UPDATE SET evidence = evidence + excluded.evidence;
+    INSERT INTO ledger_targets VALUES (new.target, new.evidence)
+    ON CONFLICT DO UPDATE SET evidence = evidence + excluded.evidence;
+END;
+CREATE TRIGGER ledger_totals_delete AFTER DELETE ON ledger_pairs BEGIN
+    UPDATE ledger_actors SET evidence = evidence - old.evidence WHERE actor = old.actor;
+    DELETE FROM ledger_actors WHERE actor = old.actor AND evidence <= 0;
+    UPDATE ledger_targets SET evidence = evidence - old.evidence WHERE target = old.target;
+    DELETE FROM ledger_targets WHERE target = old.target AND evidence <= 0;
+END;
+CREATE TRIGGER ledger_totals_update AFTER UPDATE OF evidence ON ledger_pairs BEGIN
+    UPDATE ledger_actors SET evidence = evidence - old.evidence + new.evidence
+        WHERE actor = new.actor;
+    UPDATE ledger_targets SET evidence = evidence - old.evidence + new.evidence
+        WHERE target = new.target;
+END;
+
+ALTER TABLE outlets ADD COLUMN article_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outlets ADD COLUMN statement_count INTEGER NOT NULL DEFAULT 0;
+UPDATE outlets SET article_count = (SELECT COUNT(*) FROM articles WHERE outlet_id = outlets.id),
+    statement_count = (SELECT COUNT(*) FROM statements WHERE outlet_id = outlets.id);
+CREATE INDEX outlets_articles ON outlets(article_count DESC, domain);
+CREATE TRIGGER outlet_articles_insert AFTER INSERT ON articles BEGIN
+    UPDATE outlets SET article_count = article_count + 1 WHERE id = new.outlet_id;
+END;
+CREATE TRIGGER outlet_articles_delete AFTER DELETE ON articles BEGIN
+    UPDATE outlets SET article_count = article_count - 1 WHERE id = old.outlet_id;
+END;
+CREATE TRIGGER outlet_articles_update AFTER UPDATE OF outlet_id ON articles BEGIN
+    UPDATE outlets SET article_count = article_count - 1 WHERE id = old.outlet_id;
+    UPDATE outlets SET article_count = article_count + 1 WHERE id = new.outlet_id;
+END;
+CREATE TRIGGER outlet_statements_insert AFTER INSERT ON statements BEGIN
+    UPDATE outlets SET statement_count = statement_count + 1 WHERE id = new.outlet_id;
+END;
+CREATE TRIGGER outlet_statements_delete AFTER DELETE ON statements BEGIN
+    UPDATE outlets SET statement_count = statement_count - 1 WHERE id = old.outlet_id;
+END;
+CREATE TRIGGER outlet_statements_update AFTER UPDATE OF outlet_id ON statements BEGIN
+    UPDATE outlets SET statement_count = statement_count - 1 WHERE id = old.outlet_id;
+    UPDATE outlets SET statement_count = statement_count + 1 WHERE id = new.outlet_id;
+END;
+"""
+
+
+def _schema_9(connection: sqlite3.Connection) -> None:
+    _script(_SCHEMA_9)(connection)
+    # The strength of each pair's contradiction is computed where it is defined.
+    from saywho.store.contradictions import store_pair_strengths
+
+    store_pair_strengths(connection, None)
+
+
 # Append new migrations; never edit or reorder the ones a release has shipped.
 MIGRATIONS: Sequence[Migration] = (
     _script(_SCHEMA_1),
@@ -337,6 +543,7 @@ MIGRATIONS: Sequence[Migration] = (
     _script(_SCHEMA_6),
     _script(_SCHEMA_7),
     _script(_SCHEMA_8),
+    _schema_9,
 )
 
 

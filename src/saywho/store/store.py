@@ -21,6 +21,7 @@ from saywho.dates import normalize_published
 from saywho.model import Article, ConfigError, Entity, RawDocument, Statement
 from saywho.store import export
 from saywho.store.connection import open_connection, write_transaction
+from saywho.store.contradictions import WEIGHT_COLUMNS, confidence_weight, store_pair_strengths
 from saywho.store.export import ExportFormat, ExportTable
 from saywho.store.identity import content_hash, document_identity, outlet_domain
 from saywho.store.names import EvidenceKey, person_renames, rename_person
@@ -41,12 +42,14 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_DB", "SaveOutcome", "Store", "StoredInput", "write_transaction"]
 
 SaveOutcome = Literal["ingested", "updated", "reanalyzed", "unchanged"]
-# Fixed text built from the constant column names of LEDGER_COUNT_COLUMNS.
+# Fixed text built from the constant column names of LEDGER_COUNT_COLUMNS and WEIGHT_COLUMNS:
+# the six counts, the evidence, the six weights.
+_PAIR_SUMS = (*LEDGER_COUNT_COLUMNS, "evidence", *WEIGHT_COLUMNS)
 _UPSERT_PAIR = (
-    f"INSERT INTO ledger_pairs (actor, target, {', '.join(LEDGER_COUNT_COLUMNS)}, evidence) "
-    f"VALUES (?, ?, {', '.join('?' * (len(LEDGER_COUNT_COLUMNS) + 1))}) "
+    f"INSERT INTO ledger_pairs (actor, target, {', '.join(_PAIR_SUMS)}) "
+    f"VALUES (?, ?, {', '.join('?' * len(_PAIR_SUMS))}) "
     "ON CONFLICT (actor, target) DO UPDATE SET "
-    + ", ".join(f"{c} = {c} + excluded.{c}" for c in [*LEDGER_COUNT_COLUMNS, "evidence"])
+    + ", ".join(f"{c} = {c} + excluded.{c}" for c in _PAIR_SUMS)
 )
 
 
@@ -178,7 +181,7 @@ class Store(StoreReader):
             (*values, article_id),
         )
         removed: list[EvidenceKey] = db.execute(
-            "SELECT e.actor, e.target, e.declared, e.polarity FROM evidence e "
+            "SELECT e.actor, e.target, e.declared, e.polarity, e.confidence FROM evidence e "
             "JOIN statements s ON s.id = e.statement_id WHERE s.article_id = ?",
             (article_id,),
         ).fetchall()
@@ -257,21 +260,27 @@ class Store(StoreReader):
                             article_id,
                         ),
                     )
-                    added.append((row.actor, row.target, declared, evidence.polarity))
+                    added.append(
+                        (row.actor, row.target, declared, evidence.polarity, statement.confidence)
+                    )
         return added
 
     def _adjust_ledger_pairs(
         self, removed: Sequence[EvidenceKey], added: Sequence[EvidenceKey]
     ) -> None:
         """Keep ledger_pairs equal to the evidence counted per actor and target."""
+        # Per pair: the six counts, the evidence, the six weights (the order of _PAIR_SUMS).
         deltas: dict[tuple[str, str], list[int]] = {}
+        counted = len(LEDGER_COUNTS)
         for sign, keys in ((-1, removed), (1, added)):
-            for actor, target, declared, polarity in keys:
-                counts = deltas.setdefault((actor, target), [0] * (len(LEDGER_COUNTS) + 1))
-                counts[LEDGER_COUNTS.index((bool(declared), polarity))] += sign
-                counts[-1] += sign
-        for (actor, target), counts in deltas.items():
-            self._db.execute(_UPSERT_PAIR, (actor, target, *counts))
+            for actor, target, declared, polarity, confidence in keys:
+                sums = deltas.setdefault((actor, target), [0] * len(_PAIR_SUMS))
+                which = LEDGER_COUNTS.index((bool(declared), polarity))
+                sums[which] += sign
+                sums[counted] += sign
+                sums[counted + 1 + which] += sign * confidence_weight(confidence)
+        for (actor, target), sums in deltas.items():
+            self._db.execute(_UPSERT_PAIR, (actor, target, *sums))
             self._db.execute(
                 "DELETE FROM ledger_pairs WHERE actor = ? AND target = ? AND evidence <= 0",
                 (actor, target),
@@ -285,6 +294,7 @@ class Store(StoreReader):
                 "WHERE actor = ?1 AND target = ?2) WHERE actor = ?1 AND target = ?2",
                 (actor, target),
             )
+        store_pair_strengths(self._db, deltas)
 
     def unify_person_names(self) -> list[tuple[str, str]]:
         """Give a person one name across the database; returns the renames, old → new.
@@ -352,8 +362,9 @@ class Store(StoreReader):
             ).fetchone()[0]
         )
         self._db.executemany(
-            "INSERT INTO stances (statement_id, target, polarity, score) VALUES (?, ?, ?, ?)",
-            [(statement_id, s.target, s.polarity, s.score) for s in statement.stances],
+            "INSERT INTO stances (statement_id, target, polarity, score, published) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(statement_id, s.target, s.polarity, s.score, published) for s in statement.stances],
         )
         return statement_id
 

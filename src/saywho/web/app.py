@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from saywho import __version__
 from saywho.store.queries import QueryError
 from saywho.web import analyze, api
+from saywho.web.cache import AnswerCache, DataVersion
 from saywho.web.pages import (
     alerts,
     articles,
@@ -109,9 +110,12 @@ def create_app(
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(QueryError, _query_error)
-    # Added innermost first: headers outermost, so every response carries them. The
+    # Added innermost first: the answer cache innermost, so a kept answer passes every
+    # guard and gets the security headers like any other; headers outermost, so every
+    # response carries them. The
     # body cap is ours rather than FastAPI's max_body_size, whose 413 for a declared
     # Content-Length is sent from outside every middleware, without these headers.
+    app.add_middleware(AnswerCache, version=DataVersion(Path(db_path)))
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.add_middleware(WriteGuard, allow_write=allow_write, token=token)
     if allowed_hosts is not None:
