@@ -9,7 +9,8 @@ SHARED ?= ../shared
 
 .PHONY: demo test test-browser fuzz lint typecheck docs eval-attribution eval-stance eval-extraction eval-trust \
 	eval-spread bench-spread bench-spark \
-	bench-ingest bench-serve train-attribution train-stance clean-venv
+	eval-multilingual bench-ingest bench-serve train-attribution train-stance \
+	train-stance-multilingual train-attribution-de clean-venv
 
 # The last line installs the test plugin (tests/fixtures/plugin): tests/test_registry.py
 # names its components on the command line, as a user names an installed plugin's.
@@ -105,6 +106,14 @@ bench-serve: $(VENV)/.installed
 eval-stance: $(VENV)/.installed
 	$(PY) bench/newsmtsc.py --shared $(SHARED) --models minilm,lexicon
 
+# German quotations test (quote F1 at 0.3 / 0.8 coverage, speaker accuracy) beside the
+# quotation-mark rules; RuSentNE dev F1_PN and macro-F1 beside the English model as shipped;
+# Russian attribution on saywho's own paragraphs. docs/languages.md.
+eval-multilingual: $(VENV)/.installed
+	$(PY) bench/german_quotes.py --shared $(SHARED) --split test
+	OMP_NUM_THREADS=1 $(PY) bench/rusentne.py --shared $(SHARED)
+	$(PY) bench/russian.py
+
 # Training (docs/models.md). A separate venv holds torch; the base encoder is
 # all-MiniLM-L6-v2 from a pinned PyPI package. The defaults train the configuration
 # that was chosen on dev; pass e.g. STANCE_GRID="--lrs 3e-5,5e-5,8e-5 --seeds 0,1,2"
@@ -132,6 +141,23 @@ train-attribution: $(TRAIN_VENV)/.installed
 		--encoder $(ENCODER) --out build/attribution $(ATTRIBUTION_GRID)
 	PYTHONPATH=src:. $(TRAIN_PY) training/export_onnx.py --model attribution --per-channel \
 		--encoder $(ENCODER) --weights build/attribution --out $(MODELS)/attribution-minilm.onnx
+
+# The German tagger (docs/models.md): the English architecture on the German quotation set's
+# train split, chosen on dev. GERMAN_GRID as for the English ones.
+GERMAN_GRID ?= --lr 1e-4 --head-lr 1e-3 --outside-weight 0.5 --epochs 6 --batch 16
+train-attribution-de: $(TRAIN_VENV)/.installed
+	PYTHONPATH=src:. $(TRAIN_PY) training/german_quotes.py --data $(SHARED)/data/german-quotes \
+		--encoder $(ENCODER) --out build/attribution-de $(GERMAN_GRID)
+	PYTHONPATH=src:. $(TRAIN_PY) training/export_onnx.py --model attribution --per-channel \
+		--encoder $(ENCODER) --weights build/attribution-de \
+		--out $(MODELS)/attribution-minilm-de.onnx
+
+# The multilingual stance model: a logistic regression over the multilingual Universal
+# Sentence Encoder that spread ships (in .venv), fitted with scikit-learn (bench extras).
+train-stance-multilingual: $(VENV)/.bench-installed
+	OMP_NUM_THREADS=1 PYTHONPATH=src:. $(PY) training/stance_multilingual.py \
+		--rusentne $(SHARED)/data/rusentne --newsmtsc $(SHARED)/data/newsmtsc/train.jsonl \
+		--out $(MODELS)/stance-multilingual.npz
 
 clean-venv:
 	rm -rf $(VENV)

@@ -72,8 +72,14 @@ def vader_predictions(items: list[dict[str, Any]]) -> list[str]:
 
 
 def saywho_predictions(
-    items: list[dict[str, Any]], model: str, scratch: Path, core: int | None
+    items: list[dict[str, Any]],
+    model: str,
+    scratch: Path,
+    core: int | None,
+    spacy_model: str | None = None,
 ) -> tuple[list[str], float | None, float]:
+    """Each target's polarity from ``saywho stance`` (``spacy_model``: its --spacy-model),
+    targets per second per core, and the peak memory in MB."""
     scratch.mkdir(parents=True, exist_ok=True)
     source, one, out = scratch / "in.jsonl", scratch / "one.jsonl", scratch / "out.jsonl"
     lines = [
@@ -91,6 +97,7 @@ def saywho_predictions(
     first["targets"] = first["targets"][:1]
     one.write_text(json.dumps(first) + "\n", encoding="utf-8")
     command = [str(REPO / ".venv" / "bin" / "saywho"), "stance", "--stance-model", model]
+    command += ["--spacy-model", spacy_model] if spacy_model else []
     run_measured([*command, str(one), str(scratch / "warm.jsonl")], core, scratch)
     everything = run_measured([*command, str(source), str(out)], core, scratch)
     if everything.exit_code != 0:

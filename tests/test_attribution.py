@@ -264,9 +264,9 @@ def test_a_state_s_office_resolves_to_its_holder(
 def test_a_surname_the_entity_model_missed_is_the_person_named_earlier(
     pipeline: Pipeline,
 ) -> None:
-    doc = pipeline.nlp("Luz Arroyo spoke first. Arroyo added that the risk was real.")
+    doc = pipeline.english.nlp("Luz Arroyo spoke first. Arroyo added that the risk was real.")
     doc.ents = [Span(doc, 0, 2, label="PERSON")]  # the second "Arroyo" missed
-    entities = pipeline.resolve_entities(doc)
+    entities = pipeline.english.resolve_entities(doc)
     assert resolve_speaker(doc, entities, doc[5:6]) == "Luz Arroyo"
 
 
@@ -298,18 +298,18 @@ def test_a_pronoun_speaker_is_not_the_person_quoted(pipeline: Pipeline) -> None:
 def test_a_spokesperson_for_a_body_speaks_for_it_when_no_one_is_named(
     pipeline: Pipeline,
 ) -> None:
-    doc = pipeline.nlp("A spokesperson for the Foreign Office said that talks had failed.")
+    doc = pipeline.english.nlp("A spokesperson for the Foreign Office said that talks had failed.")
     doc.ents = [Span(doc, 4, 6, label="ORG")]
-    entities = pipeline.resolve_entities(doc)
+    entities = pipeline.english.resolve_entities(doc)
     assert resolve_speaker(doc, entities, doc[0:6]) == "Foreign Office"
 
 
 def test_an_acronym_the_entity_model_missed_is_the_organisation_it_spells(
     pipeline: Pipeline,
 ) -> None:
-    doc = pipeline.nlp("The World Health Organization met. The WHO says the risk is low.")
+    doc = pipeline.english.nlp("The World Health Organization met. The WHO says the risk is low.")
     doc.ents = [Span(doc, 1, 4, label="ORG")]  # "WHO" missed
-    entities = pipeline.resolve_entities(doc)
+    entities = pipeline.english.resolve_entities(doc)
     assert resolve_speaker(doc, entities, doc[7:8]) == "World Health Organization"
 
 

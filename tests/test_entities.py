@@ -77,16 +77,18 @@ def test_a_contested_office_is_no_actor(pipeline: Pipeline) -> None:
 
 
 def test_common_nouns_the_ner_model_tags_name_no_one(pipeline: Pipeline) -> None:
-    doc = pipeline.nlp("Yesterday another witness in the case spoke to Maria Okonkwo.")
+    doc = pipeline.english.nlp("Yesterday another witness in the case spoke to Maria Okonkwo.")
     doc.ents = [Span(doc, 1, 5, label="PERSON"), Span(doc, 8, 10, label="PERSON")]
-    names = [entity.name for entity in pipeline.resolve_entities(doc).ordered_entities()]
+    names = [entity.name for entity in pipeline.english.resolve_entities(doc).ordered_entities()]
     assert names == ["Maria Okonkwo"]
 
 
 def test_a_name_the_text_shows_to_be_a_person_is_one(pipeline: Pipeline) -> None:
-    doc = pipeline.nlp("Marco Duarte leads the fund. The plan was added by Duarte, who is new.")
+    doc = pipeline.english.nlp(
+        "Marco Duarte leads the fund. The plan was added by Duarte, who is new."
+    )
     doc.ents = [Span(doc, 0, 2, label="ORG"), Span(doc, 11, 12, label="GPE")]
-    entities = pipeline.resolve_entities(doc)
+    entities = pipeline.english.resolve_entities(doc)
     assert {name: e.type for name, e in entities.entities.items()} == {"Marco Duarte": "PERSON"}
     assert [m.text for m in entities.entities["Marco Duarte"].mentions] == [
         "Marco Duarte",
@@ -95,9 +97,11 @@ def test_a_name_the_text_shows_to_be_a_person_is_one(pipeline: Pipeline) -> None
 
 
 def test_an_institution_or_a_body_written_like_a_person_is_none(pipeline: Pipeline) -> None:
-    doc = pipeline.nlp("It is a White House who has no plan. Astronauts will return to the Moon.")
+    doc = pipeline.english.nlp(
+        "It is a White House who has no plan. Astronauts will return to the Moon."
+    )
     doc.ents = [Span(doc, 3, 5, label="ORG"), Span(doc, 15, 16, label="PERSON")]
-    entities = pipeline.resolve_entities(doc)
+    entities = pipeline.english.resolve_entities(doc)
     assert {name: e.type for name, e in entities.entities.items()} == {"White House": "ORG"}
 
 

@@ -31,9 +31,10 @@ from saywho.stance.minilm import MiniLMStance
 MODELS = Path(str(resources.files("saywho").joinpath("data/models")))
 
 
-def test_shipped_weights_stay_under_60_mb() -> None:
+def test_shipped_weights_stay_under_150_mb() -> None:
+    # The project's budget for every trained weight it ships, all languages together.
     total = sum(path.stat().st_size for path in MODELS.iterdir())
-    assert total < 60 * 1024 * 1024
+    assert total < 150 * 1024 * 1024
 
 
 def test_bio_round_trip() -> None:

@@ -483,7 +483,7 @@ def test_a_database_of_schema_1_gets_its_ledger_totals_when_opened(tmp_path: Pat
 
 def undo_schema_9(connection: sqlite3.Connection) -> None:
     """The database as saywho with schema 8 left it: what migration 9 creates, dropped."""
-    script = schema_module._SCHEMA_9
+    script = schema_module.schema_9_script()
     for kind, name in re.findall(r"CREATE (TRIGGER|INDEX) (\w+)", script):
         connection.execute(f"DROP {kind} {name}")
     for name in re.findall(r"CREATE TABLE (\w+)", script):

@@ -101,7 +101,7 @@ def test_without_spread_rules_nothing_is_linked_nor_loaded(
     # An unknown encoder would be an error if it were loaded.
     assert main(_watch(tmp_path, CORPUS, "--encoder", "nope")) == 0
     err = capsys.readouterr().err
-    assert "articles linked" not in err and "12 new alerts" in err, err
+    assert "articles linked" not in err and "14 new alerts" in err, err
     assert _links(tmp_path / "watch.db") == set()
 
 
@@ -117,7 +117,7 @@ def test_a_failed_link_is_counted_and_skips_only_the_spread_rules(
     assert main(_watch(tmp_path, CORPUS, "--encoder", "none")) == 1
     err = capsys.readouterr().err
     assert "spread failed: RuntimeError: the encoder ran out of memory (4 rules skipped)" in err
-    assert "12 new alerts" in err
+    assert "14 new alerts" in err
     monkeypatch.undo()
     assert main(_watch(tmp_path, CORPUS, "--encoder", "none")) == 0
     err = capsys.readouterr().err

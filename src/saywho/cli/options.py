@@ -17,6 +17,7 @@ from typing import TypeAlias, get_args
 from saywho.config import DEFAULT_CONFIG, DEFAULT_SPACY_MODEL, PipelineConfig
 from saywho.ingest import FetchOptions
 from saywho.ingest.polite import DEFAULT_HOST_DELAY
+from saywho.languages import NEWS_LANGUAGES
 from saywho.model import ConfigError
 from saywho.store.formats import OutputFormat
 from saywho.store.rows import LedgerFilter
@@ -46,7 +47,8 @@ def add_model_options(command: argparse.ArgumentParser) -> None:
         "--stance-model",
         default=DEFAULT_CONFIG.stance_model,
         metavar="NAME",
-        help="registered stance model: minilm (learned) or lexicon (faster) "
+        help="registered stance model for English: minilm (learned), lexicon (faster) or "
+        "multilingual (the one other languages use) "
         f"(default: {DEFAULT_CONFIG.stance_model})",
     )
 
@@ -66,6 +68,16 @@ def add_knowledge_options(command: argparse.ArgumentParser) -> None:
         default=DEFAULT_CONFIG.attributor,
         metavar="NAME",
         help=f"registered attribution component (default: {DEFAULT_CONFIG.attributor})",
+    )
+    command.add_argument(
+        "--languages",
+        type=_language_list,
+        default=DEFAULT_CONFIG.languages,
+        metavar="CODES",
+        help="comma-separated ISO 639-1 codes of the languages to analyze; articles in "
+        "others are kept with a note. Languages beyond en, de, ru run on general rules, "
+        f"unmeasured (default: {','.join(DEFAULT_CONFIG.languages)}; known: "
+        f"{','.join(NEWS_LANGUAGES)})",
     )
     command.add_argument(
         "--kb",
@@ -107,6 +119,17 @@ def add_host_delay_option(command: argparse.ArgumentParser) -> None:
     )
 
 
+def _language_list(value: str) -> tuple[str, ...]:
+    codes = tuple(dict.fromkeys(code.strip().lower() for code in value.split(",") if code.strip()))
+    unknown = [code for code in codes if code not in NEWS_LANGUAGES]
+    if not codes or unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown language code(s) {', '.join(unknown) or '(none given)'}; "
+            f"known: {', '.join(NEWS_LANGUAGES)}"
+        )
+    return codes
+
+
 def read_workers(args: argparse.Namespace) -> int:
     """--workers, which must be at least 1."""
     workers: int = args.workers
@@ -127,6 +150,7 @@ def read_pipeline_config(
         raw=raw,
         knowledge_bases=tuple(args.kb),
         include_thought=args.include_thought,
+        languages=args.languages,
     )
 
 

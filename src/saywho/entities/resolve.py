@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span, Token
 from saywho.entities.kb import KnowledgeBase, normalize_name
 from saywho.model import ActorType, Entity, EntityType
 from saywho.model import Span as TextSpan
-from saywho.nlp import text_of
+from saywho.nlp import normal_form, text_of
 
 NER_LABELS: dict[str, EntityType] = {
     "PERSON": "PERSON",
@@ -219,6 +219,7 @@ class EntityResolver:
             label = NER_LABELS.get(ent.label_)
             if label is None:
                 continue
+            normal = normal_form(ent)
             ent = _trim(ent)
             letters = [c for c in ent.text if c.isalpha()]
             if not letters or all(c.islower() for c in letters):
@@ -229,7 +230,7 @@ class EntityResolver:
             if parts:
                 yield from parts
                 continue
-            actor = self.kb.lookup(ent.text)
+            actor = self.kb.lookup(ent.text) or self.kb.lookup(normal)
             if actor:
                 yield _Candidate(
                     ent.start, ent.end, _KB_PRIORITY, actor.name, LABEL_OF_ACTOR_TYPE[actor.type]
@@ -437,7 +438,7 @@ def _trim(ent: Span) -> Span:
 
 
 def _display_name(span: Span) -> str:
-    return " ".join(span.text.split())
+    return " ".join(normal_form(span).split())
 
 
 def _strip_article(text: str) -> str:

@@ -346,6 +346,46 @@ CREATE INDEX IF NOT EXISTS evidence_article ON evidence(article_id);
 #   kept by triggers on articles and statements;
 # - evidence_declared indexes the (rare) declared evidence by pair and date: a pair's
 #   latest declarations were otherwise found by reading its expressed evidence too.
+
+
+def _monthly_counts(table: str, key: str, source: str, count: str) -> str:
+    """A table of rows of ``source`` counted by ``key``, month and polarity, kept by
+    triggers, so that a timeline reads a few hundred rows instead of millions.
+
+    ``stance_months`` counts stances per target, ``actor_months`` evidence per actor;
+    the two differ only in these names.
+    """
+    month_new = "coalesce(substr(new.published, 1, 7), '')"
+    month_old = "coalesce(substr(old.published, 1, 7), '')"
+    add = f"""INSERT INTO {table} VALUES (new.{key}, {month_new}, new.polarity, 1)
+        ON CONFLICT DO UPDATE SET {count} = {count} + 1;"""
+    remove = f"""UPDATE {table} SET {count} = {count} - 1 WHERE {key} = old.{key}
+        AND month = {month_old} AND polarity = old.polarity;
+    DELETE FROM {table} WHERE {key} = old.{key}
+        AND month = {month_old} AND polarity = old.polarity AND {count} <= 0;"""
+    return f"""CREATE TABLE {table} (
+    {key} TEXT NOT NULL,
+    month TEXT NOT NULL,  -- '' for undated rows
+    polarity TEXT NOT NULL,
+    {count} INTEGER NOT NULL,
+    PRIMARY KEY ({key}, month, polarity)
+) WITHOUT ROWID;
+INSERT INTO {table}
+    SELECT {key}, coalesce(substr(published, 1, 7), ''), polarity, COUNT(*) FROM {source}
+    GROUP BY 1, 2, 3;
+CREATE TRIGGER {table}_insert AFTER INSERT ON {source} BEGIN
+    {add}
+END;
+CREATE TRIGGER {table}_delete AFTER DELETE ON {source} BEGIN
+    {remove}
+END;
+CREATE TRIGGER {table}_update AFTER UPDATE OF {key}, polarity, published ON {source} BEGIN
+    {remove}
+    {add}
+END;
+"""
+
+
 _SCHEMA_9 = """
 ALTER TABLE ledger_pairs ADD COLUMN declared_negative_weight INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE ledger_pairs ADD COLUMN declared_neutral_weight INTEGER NOT NULL DEFAULT 0;
@@ -401,72 +441,8 @@ ALTER TABLE stances ADD COLUMN published TEXT;
 UPDATE stances SET published = (SELECT published FROM statements WHERE id = stances.statement_id);
 CREATE INDEX stances_target_published ON stances(target, published, statement_id, polarity);
 
-CREATE TABLE stance_months (
-    target TEXT NOT NULL,
-    month TEXT NOT NULL,  -- '' for undated stances
-    polarity TEXT NOT NULL,
-    stances INTEGER NOT NULL,
-    PRIMARY KEY (target, month, polarity)
-) WITHOUT ROWID;
-INSERT INTO stance_months
-    SELECT target, coalesce(substr(published, 1, 7), ''), polarity, COUNT(*) FROM stances
-    GROUP BY 1, 2, 3;
-CREATE TRIGGER stance_months_insert AFTER INSERT ON stances BEGIN
-    INSERT INTO stance_months VALUES
-        (new.target, coalesce(substr(new.published, 1, 7), ''), new.polarity, 1)
-    ON CONFLICT DO UPDATE SET stances = stances + 1;
-END;
-CREATE TRIGGER stance_months_delete AFTER DELETE ON stances BEGIN
-    UPDATE stance_months SET stances = stances - 1 WHERE target = old.target
-        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity;
-    DELETE FROM stance_months WHERE target = old.target
-        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity
-        AND stances <= 0;
-END;
-CREATE TRIGGER stance_months_update AFTER UPDATE OF target, polarity, published ON stances BEGIN
-    UPDATE stance_months SET stances = stances - 1 WHERE target = old.target
-        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity;
-    DELETE FROM stance_months WHERE target = old.target
-        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity
-        AND stances <= 0;
-    INSERT INTO stance_months VALUES
-        (new.target, coalesce(substr(new.published, 1, 7), ''), new.polarity, 1)
-    ON CONFLICT DO UPDATE SET stances = stances + 1;
-END;
-
-CREATE TABLE actor_months (
-    actor TEXT NOT NULL,
-    month TEXT NOT NULL,  -- '' for undated evidence
-    polarity TEXT NOT NULL,
-    evidence INTEGER NOT NULL,
-    PRIMARY KEY (actor, month, polarity)
-) WITHOUT ROWID;
-INSERT INTO actor_months
-    SELECT actor, coalesce(substr(published, 1, 7), ''), polarity, COUNT(*) FROM evidence
-    GROUP BY 1, 2, 3;
-CREATE TRIGGER actor_months_insert AFTER INSERT ON evidence BEGIN
-    INSERT INTO actor_months VALUES
-        (new.actor, coalesce(substr(new.published, 1, 7), ''), new.polarity, 1)
-    ON CONFLICT DO UPDATE SET evidence = evidence + 1;
-END;
-CREATE TRIGGER actor_months_delete AFTER DELETE ON evidence BEGIN
-    UPDATE actor_months SET evidence = evidence - 1 WHERE actor = old.actor
-        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity;
-    DELETE FROM actor_months WHERE actor = old.actor
-        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity
-        AND evidence <= 0;
-END;
-CREATE TRIGGER actor_months_update AFTER UPDATE OF actor, polarity, published ON evidence BEGIN
-    UPDATE actor_months SET evidence = evidence - 1 WHERE actor = old.actor
-        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity;
-    DELETE FROM actor_months WHERE actor = old.actor
-        AND month = coalesce(substr(old.published, 1, 7), '') AND polarity = old.polarity
-        AND evidence <= 0;
-    INSERT INTO actor_months VALUES
-        (new.actor, coalesce(substr(new.published, 1, 7), ''), new.polarity, 1)
-    ON CONFLICT DO UPDATE SET evidence = evidence + 1;
-END;
-
+{stance_months}
+{actor_months}
 -- The articles page lists newest first, undated last: in this index's order.
 CREATE INDEX articles_newest ON articles(published IS NULL, published DESC, id DESC);
 
@@ -525,8 +501,15 @@ END;
 """
 
 
+def schema_9_script() -> str:
+    """Migration 9's SQL, its two monthly count tables filled in."""
+    return _SCHEMA_9.replace(
+        "{stance_months}", _monthly_counts("stance_months", "target", "stances", "stances")
+    ).replace("{actor_months}", _monthly_counts("actor_months", "actor", "evidence", "evidence"))
+
+
 def _schema_9(connection: sqlite3.Connection) -> None:
-    _script(_SCHEMA_9)(connection)
+    _script(schema_9_script())(connection)
     # The strength of each pair's contradiction is computed where it is defined.
     from saywho.store.contradictions import store_pair_strengths
 

@@ -1,0 +1,364 @@
+"""Rule attribution for Russian (``rules-ru``), over the parse of ``saywho.nlp.russian``.
+
+Russian news reports speech in a few fixed shapes: a cue verb with a "что" clause
+("Она отметила, что ..."), a quotation or a dialogue line before the cue ("«...», —
+заявил Песков", "— ..., — сказал он"), a colon ("Захарова заявила: «...»",
+"Песков: «...»"), and asides ("по словам Лаврова, ...", "как сообщил Песков, ...").
+Cue verbs are known by lemma; each lemma says the medium and, for denials,
+accusations and evaluations, the act. The shared assembly
+(``saywho.attribution.candidates``) then resolves speakers and sets the kind; its
+medium and act read English word lists, so this module's table replaces them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+
+from spacy.tokens import Doc, Span, Token
+
+from saywho.attribution import ATTRIBUTORS
+from saywho.attribution.candidates import Candidate, to_statements
+from saywho.attribution.rules import deduplicate, is_trivial
+from saywho.attribution.speakers import pronoun_mention
+from saywho.entities.resolve import EntityIndex
+from saywho.model import Act, Medium, Statement
+from saywho.model import Span as TextSpan
+from saywho.nlp import text_of
+
+# Cue lemma -> (medium, act); an act of None is read from the content.
+CUES: dict[str, tuple[Medium, Act | None]] = {
+    **dict.fromkeys(
+        """заявить заявлять сказать говорить сообщить сообщать отметить отмечать
+        подчеркнуть подчёркивать подчеркивать добавить добавлять пояснить пояснять
+        объяснить объяснять напомнить напоминать признать признавать заметить указать
+        указывать уточнить уточнять констатировать ответить отвечать рассказать
+        рассказывать заверить заверять утверждать настаивать объявить объявлять
+        подтвердить подтверждать возразить парировать прокомментировать комментировать
+        высказаться призвать призывать потребовать требовать пообещать обещать
+        пригрозить грозить назвать называть""".split(),
+        ("speech", None),
+    ),
+    **dict.fromkeys(
+        "считать полагать думать надеяться опасаться уверенный убеждённый убежденный".split(),
+        ("thought", None),
+    ),
+    # "В заявлении министерства говорится, что ...": the document speaks.
+    **dict.fromkeys("написать писать опубликовать говориться".split(), ("writing", None)),
+    **dict.fromkeys(
+        "опровергнуть опровергать отрицать отвергнуть отвергать".split(), ("speech", "denial")
+    ),
+    **dict.fromkeys("обвинить обвинять упрекнуть упрекать".split(), ("speech", "accusation")),
+    **dict.fromkeys(
+        "похвалить хвалить поблагодарить благодарить приветствовать".split(), ("speech", "praise")
+    ),
+    **dict.fromkeys("раскритиковать критиковать осудить осуждать".split(), ("speech", "criticism")),
+    **dict.fromkeys(
+        """предупредить предупреждать предсказать предсказывать спрогнозировать
+        прогнозировать""".split(),
+        ("speech", "prediction"),
+    ),
+    **dict.fromkeys(["ожидать"], ("thought", "prediction")),
+}
+# Cues whose object is what was said: "опроверг сообщения о ...", "обвинил Киев в ...".
+OBJECT_CUES = frozenset(
+    lemma for lemma, (_, act) in CUES.items() if act not in (None, "prediction")
+) | frozenset("призвать призывать потребовать требовать пообещать обещать назвать называть".split())
+# "по словам X", "по мнению X", "по данным X": an aside naming the source.
+ASIDES: dict[str, Medium] = {
+    "словам": "speech",
+    "мнению": "thought",
+    "оценке": "thought",
+    "оценкам": "thought",
+    "данным": "writing",
+    "информации": "writing",
+}
+# Documents that speak for their author: "в заявлении министерства говорится".
+DOCUMENTS = frozenset(
+    "заявление сообщение документ письмо доклад отчёт отчет обращение коммюнике".split()
+)
+# Pronouns that speak ("он заявил") or own the words ("по его словам"), by gender.
+_PRONOUN_GENDER = {"он": "Masc", "его": "Masc", "она": "Fem", "её": "Fem", "ее": "Fem"}
+_POSSESSIVES = frozenset({"его", "её", "ее", "их"})
+_EDGE_PUNCT = frozenset(',;:—–-«»"“”„.')
+_DENIED = re.compile(
+    r"\b(?:не|никогда|нет|ни)\b[^.;]{0,40}?(?:вмешива|поддерж|влия|причастн|участ|"
+    r"намерен|планиру|собира|отношени|вмеша)",
+    re.IGNORECASE,
+)
+_WRONGDOING = re.compile(
+    r"(?:вмешательств|вмешива|дезинформац|пропаганд|фальсифи|взлом|хакер|фейк|\bлож[ьи]|"
+    r"\bлгут|\bлжёт|кибератак|тролл|\bбот[аоы]|коррупц|подкуп)",
+    re.IGNORECASE,
+)
+
+
+@ATTRIBUTORS.register("rules-ru")
+class RussianRuleAttributor:
+    """Cue verbs by lemma, quotations, dialogue dashes and asides, over natasha's parse."""
+
+    def __call__(self, doc: Doc, entities: EntityIndex) -> list[Statement]:
+        candidates = [*_verb_cues(doc), *_asides(doc), *_colon_quotes(doc)]
+        candidates = deduplicate([c for c in candidates if not is_trivial(doc, c.content)])
+        # The shared assembly judges medium and act from English lemmas unless told.
+        statements = to_statements(doc, entities, [_judged(doc, c) for c in candidates])
+        for number, statement in enumerate(statements):
+            _resolve_pronoun(doc, entities, statement, statements[:number])
+        return statements
+
+
+# --- finders ---------------------------------------------------------------
+
+
+def _verb_cues(doc: Doc) -> Iterator[Candidate]:
+    for verb in doc:
+        # ADJ: 'уверен, что' (the table's adjectives are short forms that take a clause).
+        if verb.pos_ not in ("VERB", "AUX", "ADJ") or verb.lemma_ not in CUES or _negated(verb):
+            continue
+        if "Inf" in verb.morph.get("VerbForm", []):
+            continue  # 'будем отвечать', 'намерен заявить': the governing verb tells
+        content, direct = _verb_content(verb)
+        if content:
+            yield Candidate(
+                speaker=_speaker_of(verb),
+                cue=TextSpan(verb.idx, verb.idx + len(verb), verb.text),
+                cue_lemma=verb.lemma_,
+                content=content,
+                direct=direct,
+            )
+
+
+def _asides(doc: Doc) -> Iterator[Candidate]:
+    """'По словам Лаврова, Москва готова к диалогу', 'по его словам': the clause the
+    aside hangs on."""
+    for noun in doc:
+        by = [c for c in noun.lefts if c.lower_ == "по"]
+        if noun.lower_ not in ASIDES or not by or noun.head.i == noun.i:
+            continue
+        sources = [
+            c for c in noun.children if c.dep_ in ("nmod", "appos") or c.lower_ in _POSSESSIVES
+        ]
+        if not sources:
+            continue
+        aside = {t.i for t in noun.subtree} | {by[0].i}
+        content = _ranges(doc, [t for t in noun.head.subtree if t.i not in aside])
+        if content:
+            start, end = by[0].idx, noun.idx + len(noun)
+            yield Candidate(
+                speaker=_noun_phrase(sources[0]),
+                cue=TextSpan(start, end, text_of(doc)[start:end]),
+                cue_lemma=f"по {noun.lower_}",
+                content=content,
+            )
+
+
+def _colon_quotes(doc: Doc) -> Iterator[Candidate]:
+    """'Песков: «Мы ждём ответа»': a name (no verb), a colon and a quotation."""
+    text = text_of(doc)
+    for colon in doc[1:-1]:
+        if colon.text != ":" or doc[colon.i + 1].text != "«":
+            continue
+        words = [t for t in doc[colon.sent.start : colon.i] if not t.is_space]
+        named = any(t.pos_ in ("PROPN", "NOUN") for t in words)
+        if not named or any(t.pos_ in ("VERB", "AUX") for t in words):
+            continue  # 'заявила: «...»' is the cue verb's
+        opening = doc[colon.i + 1].idx
+        closing = text.find("»", opening)
+        if closing > opening + 1:
+            yield Candidate(
+                speaker=doc[words[0].i : colon.i],
+                cue=None,
+                cue_lemma=None,
+                content=[(opening + 1, closing)],
+                direct=True,
+            )
+
+
+# --- syntax helpers ----------------------------------------------------------
+
+
+def _negated(verb: Token) -> bool:
+    """'не заявлял', 'не стал комментировать': nothing was said."""
+    return any(c.lower_ == "не" for c in verb.children) or (
+        verb.dep_ == "xcomp" and any(c.lower_ == "не" for c in verb.head.children)
+    )
+
+
+def _verb_content(verb: Token) -> tuple[list[tuple[int, int]], bool]:
+    """What a cue verb reports, and whether it is a dialogue line ('— ..., — сказал он')."""
+    doc = verb.doc
+    clauses = [c for c in verb.children if c.dep_ in ("ccomp", "parataxis")]
+    if clauses:
+        tokens = [t for clause in clauses for t in clause.subtree]
+        content = _ranges(doc, [t for t in tokens if t.lower_ != "что" or t.head not in clauses])
+    elif verb.dep_ in ("parataxis", "advcl") and (
+        (verb.head.i < verb.i and verb.i > 0 and doc[verb.i - 1].text in ",—–")
+        or any(c.lower_ == "как" for c in verb.children)
+    ):
+        # '«...», — заявил Песков', 'как сообщил Песков, ...': the clause it hangs on.
+        own = {t.i for t in verb.subtree}
+        content = _ranges(doc, [t for t in verb.head.subtree if t.i not in own])
+    elif verb.lemma_ in OBJECT_CUES:
+        objects = [c for c in verb.rights if c.dep_ in ("obj", "obl", "xcomp", "iobj")]
+        content = _ranges(doc, [t for o in objects for t in o.subtree])
+    elif topics := [c for c in verb.rights if c.dep_ == "obl" and _case_of(c) in ("о", "об")]:
+        content = _ranges(doc, [t for topic in topics for t in topic.subtree])  # 'сообщил о ...'
+    else:
+        return [], False
+    before = [r for r in content if r[1] <= verb.idx]
+    dialogue = bool(before) and "—" in text_of(doc)[before[-1][1] : verb.idx]
+    return content + (_continued_line(verb) if dialogue else []), dialogue
+
+
+def _continued_line(verb: Token) -> list[tuple[int, int]]:
+    """'— Мы готовы, — сказал Лавров. — Но не на любых условиях': after the cue's
+    sentence, a sentence opening with a dash goes on with the same line."""
+    sentence = verb.sent
+    if sentence.end >= len(verb.doc):
+        return []
+    following = verb.doc[sentence.end].sent
+    words = [t for t in following if not t.is_space]
+    if not words or words[0].text != "—":
+        return []
+    return _ranges(verb.doc, words)
+
+
+def _speaker_of(verb: Token) -> Span | None:
+    """The verb's subject, else that of the verb it continues ('добавив, что',
+    'и заявил'); a participle's noun ('представитель, заявивший ...')."""
+    node = verb
+    for _ in range(3):
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubj:pass")]
+        if subjects:
+            subject = subjects[0]
+            if subject.lemma_ == "который" and node.dep_.startswith("acl"):
+                return _noun_phrase(node.head)
+            return _noun_phrase(subject)
+        if node.dep_.startswith("acl") and node.head.pos_ in ("NOUN", "PROPN"):
+            return _noun_phrase(node.head)
+        # 'В заявлении министерства говорится', 'В Кремле заявили': the document or
+        # the institution speaks when no one is named.
+        sources = [
+            c
+            for c in node.children
+            if c.dep_ == "obl"
+            and _case_of(c) in ("в", "во")
+            and (c.lemma_ in DOCUMENTS or c.pos_ == "PROPN" or c.ent_type_ in ("ORG", "GPE"))
+        ]
+        if sources:
+            return _noun_phrase(sources[0])
+        if node.dep_ not in ("conj", "advcl", "xcomp") or node.head.i == node.i:
+            break
+        node = node.head
+    return None
+
+
+def _case_of(noun: Token) -> str | None:
+    """The preposition a noun takes ('о' in 'о росте')."""
+    cases = [c.lower_ for c in noun.children if c.dep_ == "case"]
+    return cases[0] if cases else None
+
+
+def _noun_phrase(head: Token) -> Span:
+    """A speaker's noun phrase without its clauses, coordination and punctuation."""
+    tokens = [head]
+    for child in head.children:
+        if child.dep_ not in ("acl", "acl:relcl", "punct", "cc", "conj", "parataxis"):
+            tokens.extend(child.subtree)
+    start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
+    doc = head.doc
+    quoted = any(t.text == "«" for t in doc[start:end])  # 'клуб «Заря»' keeps its »
+    while end > start + 1 and doc[end - 1].is_punct and not (quoted and doc[end - 1].text == "»"):
+        end -= 1
+    while start < end - 1 and doc[start].is_punct:
+        start += 1
+    return doc[start:end]
+
+
+def _ranges(doc: Doc, tokens: list[Token]) -> list[tuple[int, int]]:
+    """Character ranges of contiguous tokens, without quotation marks, dashes and
+    commas at their edges (they frame the statement; they are not said)."""
+    runs: list[list[Token]] = []
+    for token in sorted({t.i: t for t in tokens if not t.is_space}.values(), key=lambda t: t.i):
+        if runs and token.i == runs[-1][-1].i + 1 + int(doc[token.i - 1].is_space):
+            runs[-1].append(token)
+        else:
+            runs.append([token])
+    ranges = []
+    for run in runs:
+        while run and run[0].text in _EDGE_PUNCT:
+            run.pop(0)
+        while run and run[-1].text in _EDGE_PUNCT:
+            run.pop()
+        if run:
+            ranges.append((run[0].idx, run[-1].idx + len(run[-1])))
+    return ranges
+
+
+# --- what the shared assembly cannot judge in Russian ------------------------
+
+
+def _judged(doc: Doc, candidate: Candidate) -> Candidate:
+    """The candidate with its medium and act from this module's tables."""
+    content = " ".join(text_of(doc)[start:end] for start, end in candidate.content)
+    lemma = candidate.cue_lemma
+    if lemma is None:
+        return replace(candidate, medium="speech", act=content_act(content))
+    medium, act = CUES.get(lemma, (ASIDES.get(lemma.removeprefix("по "), "speech"), None))
+    return replace(candidate, medium=medium, act=act or content_act(content))
+
+
+def content_act(content: str) -> Act:
+    """A negated involvement is a denial ("не вмешивается"); a charge of wrongdoing an
+    accusation; anything else a claim (no Russian sentiment lexicon here)."""
+    if _DENIED.search(content):
+        return "denial"
+    if _WRONGDOING.search(content):
+        return "accusation"
+    return "claim"
+
+
+def _resolve_pronoun(
+    doc: Doc, entities: EntityIndex, statement: Statement, earlier: list[Statement]
+) -> None:
+    """'он'/'она' as speaker: a person named before, of the pronoun's gender (natasha's
+    morphology gives it for surnames too: 'Захарова' is feminine).
+
+    Of those, the one who spoke last keeps the floor ("Лавров обвинил администрацию
+    Байдена… По его словам" is Lavrov's), then one named as a subject (nominative)
+    before one named in passing ('администрацию Байдена'), then the nearest.
+    """
+    speaker = statement.speaker
+    span = doc.char_span(speaker.start, speaker.end) if speaker else None
+    if speaker is None or speaker.entity is not None or span is None:
+        return
+    gender = _PRONOUN_GENDER.get(span.root.lower_) or _PRONOUN_GENDER.get(span.root.lemma_)
+    if gender is None or span.root.pos_ not in ("PRON", "DET"):
+        return
+    people = [
+        mention
+        for mention in entities.before(speaker.start)
+        if mention.label == "PERSON"
+        and any(
+            gender in t.morph.get("Gender", [])
+            for t in doc[mention.token_start : mention.token_end]
+        )
+    ]
+    spoke = [s.speaker.entity for s in reversed(earlier) if s.speaker and s.speaker.entity]
+    chosen = (
+        next((m for m in people if spoke and m.entity == spoke[0]), None)
+        or next((m for m in people if _nominative(doc[m.token_start : m.token_end].root)), None)
+        or next(iter(people), None)
+    )
+    if chosen is None:
+        return
+    entity = entities.entities[chosen.entity]
+    statement.speaker = replace(speaker, entity=entity.name)
+    found = pronoun_mention(doc, span, entity)
+    if found is not None:
+        entities.add(found, entity)
+
+
+def _nominative(token: Token) -> bool:
+    return "Nom" in token.morph.get("Case", [])
