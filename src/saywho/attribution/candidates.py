@@ -42,6 +42,14 @@ class Candidate:
         return self.content[0][0], self.content[-1][1]
 
 
+def with_uncovered(candidates: list[Candidate], extra: Iterable[Candidate]) -> list[Candidate]:
+    """The candidates, then each of ``extra`` that overlaps none of them: a weaker
+    finder fills in only where a stronger one found nothing."""
+    taken = [c.extent for c in candidates]
+    added = [c for c in extra if not any(s < c.extent[1] and c.extent[0] < e for s, e in taken)]
+    return [*candidates, *added]
+
+
 def kind_of(doc: Doc, candidate: Candidate) -> Kind:
     if candidate.direct:
         return "direct"

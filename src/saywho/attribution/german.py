@@ -19,7 +19,7 @@ import numpy as np
 from spacy.tokens import Doc, Span
 
 from saywho.attribution import ATTRIBUTORS
-from saywho.attribution.candidates import Candidate
+from saywho.attribution.candidates import Candidate, with_uncovered
 from saywho.attribution.minilm import MiniLMAttributor, TaggedSpan
 from saywho.attribution.quotes import GERMAN, assemble, kind_in, quotations
 from saywho.attribution.rules import is_trivial
@@ -51,11 +51,9 @@ class GermanAttributor:
         ]
         # Quotations with a speech verb beside them that the tagger left out, as the
         # English attributor adds colon and signature quotes (dev F1@0.3 +0.4).
-        taken = [c.extent for c in candidates]
-        for quote in quotations(doc, GERMAN):
-            start, end = quote.extent
-            if not any(s < end and start < e for s, e in taken):
-                candidates.append(quote)
+        # Quotations with a speech verb beside them that the tagger left out, as the
+        # English attributor adds colon and signature quotes (dev F1@0.3 +0.4).
+        candidates = with_uncovered(candidates, quotations(doc, GERMAN))
         return assemble(doc, entities, candidates, GERMAN)
 
 

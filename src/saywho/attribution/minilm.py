@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from tokenizers import Tokenizer
 
 from saywho.attribution import ATTRIBUTORS
-from saywho.attribution.candidates import Candidate, kind_of, to_statements
+from saywho.attribution.candidates import Candidate, kind_of, to_statements, with_uncovered
 from saywho.attribution.cues import (
     cue_head,
     cue_lemma,
@@ -115,11 +115,7 @@ class MiniLMAttributor:
             )
         ]
         candidates = deduplicate(candidates)
-        taken = [c.extent for c in candidates]
-        for quote in [*colon_and_signature_quotes(doc), *noun_cues(doc)]:
-            start, end = quote.extent
-            if not any(s < end and start < e for s, e in taken):
-                candidates.append(quote)
+        candidates = with_uncovered(candidates, [*colon_and_signature_quotes(doc), *noun_cues(doc)])
         return to_statements(doc, entities, candidates)
 
     def tag(self, text: str) -> Tagging:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import ATTRIBUTORS
-from saywho.attribution.candidates import Candidate
+from saywho.attribution.candidates import Candidate, with_uncovered
 from saywho.entities.resolve import EntityIndex
 from saywho.model import Act, Kind, Medium, Speaker, Statement
 from saywho.model import Span as TextSpan
@@ -183,12 +183,7 @@ class QuoteAttributor:
 
     def __call__(self, doc: Doc, entities: EntityIndex) -> list[Statement]:
         lexicon = lexicon_of(doc)
-        candidates = list(quotations(doc, lexicon))
-        taken = [c.extent for c in candidates]
-        for candidate in _reported(doc, lexicon):
-            start, end = candidate.extent
-            if not any(s < end and start < e for s, e in taken):
-                candidates.append(candidate)
+        candidates = with_uncovered(list(quotations(doc, lexicon)), _reported(doc, lexicon))
         return assemble(doc, entities, candidates, lexicon)
 
 

@@ -478,34 +478,38 @@ ALTER TABLE outlets ADD COLUMN statement_count INTEGER NOT NULL DEFAULT 0;
 UPDATE outlets SET article_count = (SELECT COUNT(*) FROM articles WHERE outlet_id = outlets.id),
     statement_count = (SELECT COUNT(*) FROM statements WHERE outlet_id = outlets.id);
 CREATE INDEX outlets_articles ON outlets(article_count DESC, domain);
-CREATE TRIGGER outlet_articles_insert AFTER INSERT ON articles BEGIN
-    UPDATE outlets SET article_count = article_count + 1 WHERE id = new.outlet_id;
-END;
-CREATE TRIGGER outlet_articles_delete AFTER DELETE ON articles BEGIN
-    UPDATE outlets SET article_count = article_count - 1 WHERE id = old.outlet_id;
-END;
-CREATE TRIGGER outlet_articles_update AFTER UPDATE OF outlet_id ON articles BEGIN
-    UPDATE outlets SET article_count = article_count - 1 WHERE id = old.outlet_id;
-    UPDATE outlets SET article_count = article_count + 1 WHERE id = new.outlet_id;
-END;
-CREATE TRIGGER outlet_statements_insert AFTER INSERT ON statements BEGIN
-    UPDATE outlets SET statement_count = statement_count + 1 WHERE id = new.outlet_id;
-END;
-CREATE TRIGGER outlet_statements_delete AFTER DELETE ON statements BEGIN
-    UPDATE outlets SET statement_count = statement_count - 1 WHERE id = old.outlet_id;
-END;
-CREATE TRIGGER outlet_statements_update AFTER UPDATE OF outlet_id ON statements BEGIN
-    UPDATE outlets SET statement_count = statement_count - 1 WHERE id = old.outlet_id;
-    UPDATE outlets SET statement_count = statement_count + 1 WHERE id = new.outlet_id;
-END;
+{outlet_articles}
+{outlet_statements}
 """
+
+
+def _outlet_count(table: str, column: str, source: str) -> str:
+    """Triggers that keep ``outlets.<column>`` equal to its rows in ``source``."""
+    return f"""CREATE TRIGGER {table}_insert AFTER INSERT ON {source} BEGIN
+    UPDATE outlets SET {column} = {column} + 1 WHERE id = new.outlet_id;
+END;
+CREATE TRIGGER {table}_delete AFTER DELETE ON {source} BEGIN
+    UPDATE outlets SET {column} = {column} - 1 WHERE id = old.outlet_id;
+END;
+CREATE TRIGGER {table}_update AFTER UPDATE OF outlet_id ON {source} BEGIN
+    UPDATE outlets SET {column} = {column} - 1 WHERE id = old.outlet_id;
+    UPDATE outlets SET {column} = {column} + 1 WHERE id = new.outlet_id;
+END;"""
 
 
 def schema_9_script() -> str:
     """Migration 9's SQL, its two monthly count tables filled in."""
-    return _SCHEMA_9.replace(
-        "{stance_months}", _monthly_counts("stance_months", "target", "stances", "stances")
-    ).replace("{actor_months}", _monthly_counts("actor_months", "actor", "evidence", "evidence"))
+    return (
+        _SCHEMA_9.replace(
+            "{stance_months}", _monthly_counts("stance_months", "target", "stances", "stances")
+        )
+        .replace("{actor_months}", _monthly_counts("actor_months", "actor", "evidence", "evidence"))
+        .replace("{outlet_articles}", _outlet_count("outlet_articles", "article_count", "articles"))
+        .replace(
+            "{outlet_statements}",
+            _outlet_count("outlet_statements", "statement_count", "statements"),
+        )
+    )
 
 
 def _schema_9(connection: sqlite3.Connection) -> None:
