@@ -112,7 +112,7 @@ eval-stance: $(VENV)/.installed
 eval-multilingual: $(VENV)/.installed
 	$(PY) bench/german_quotes.py --shared $(SHARED) --split test
 	OMP_NUM_THREADS=1 $(PY) bench/rusentne.py --shared $(SHARED)
-	$(PY) bench/russian.py
+	$(PY) bench/own_languages.py
 
 # Training (docs/models.md). A separate venv holds torch; the base encoder is
 # all-MiniLM-L6-v2 from a pinned PyPI package. The defaults train the configuration
@@ -144,7 +144,7 @@ train-attribution: $(TRAIN_VENV)/.installed
 
 # The German tagger (docs/models.md): the English architecture on the German quotation set's
 # train split, chosen on dev. GERMAN_GRID as for the English ones.
-GERMAN_GRID ?= --lr 1e-4 --head-lr 1e-3 --outside-weight 0.5 --epochs 6 --batch 16
+GERMAN_GRID ?= --lr 1e-4 --head-lr 2e-3 --outside-weight 0.5 --epochs 8 --batch 16 --dev-articles 60
 train-attribution-de: $(TRAIN_VENV)/.installed
 	PYTHONPATH=src:. $(TRAIN_PY) training/german_quotes.py --data $(SHARED)/data/german-quotes \
 		--encoder $(ENCODER) --out build/attribution-de $(GERMAN_GRID)

@@ -343,3 +343,242 @@ def test_thought_is_kept_apart_in_the_ledger_unless_included() -> None:
         assert getattr(row, side) and not row.declared
         other = "expressed" if side == "believed" else "believed"
         assert not getattr(row, other)
+
+
+def _speaker_of(pipeline: Pipeline, text: str, phrase: str, occurrence: int = 0) -> str | None:
+    """The entity resolve_speaker gives the ``occurrence``-th ``phrase`` of ``text``."""
+    doc = pipeline.english.nlp(text)
+    entities = pipeline.english.resolve_entities(doc)
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(phrase, start + 1)
+    span = doc.char_span(start, start + len(phrase))
+    assert span is not None
+    return resolve_speaker(doc, entities, span)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "occurrence", "speaker"),
+    [
+        (  # the subject "he" of the sentence before carries the chain back
+            "Karl Brandt flew to Oslo to see Peter Holm. During the visit, he was seen "
+            "walking with Peter Holm. He told reporters that the trip was private.",
+            "He",
+            0,
+            "Karl Brandt",
+        ),
+        (  # the main clause's subject, not the subject of the clause inside it
+            "Anna Weiss did not know Maria Okonkwo was coming. She said that the visit "
+            "was a surprise.",
+            "She",
+            0,
+            "Anna Weiss",
+        ),
+        (  # in the same sentence: the subject, not a possessor nearer the pronoun
+            "Karl Brandt made a call to Peter Holm's office, in which he said that the "
+            "deal was off.",
+            "he",
+            0,
+            "Karl Brandt",
+        ),
+        (  # a name inside an earlier quotation is spoken about, not speaking
+            'Karl Brandt arrived on Monday. "I never trusted Peter Holm," an aide said. '
+            "Later he said that the talks had failed.",
+            "he",
+            0,
+            "Karl Brandt",
+        ),
+    ],
+)
+def test_a_pronoun_follows_the_subjects_of_the_text(
+    pipeline: Pipeline, text: str, phrase: str, occurrence: int, speaker: str
+) -> None:
+    assert _speaker_of(pipeline, text, phrase, occurrence) == speaker
+
+
+def test_a_title_goes_to_the_holder_the_article_is_talking_about(pipeline: Pipeline) -> None:
+    text = (
+        "Gov. Eric Holm met teachers on Monday. He did not attack them, as Gov. Matt Berg "
+        "did last year. Holm's office said he was in Florida. The governor said the raise "
+        "would wait."
+    )
+    assert _speaker_of(pipeline, text, "The governor") == "Eric Holm"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "speaker"),
+    [
+        (  # an organisation's title: the holder named beside it
+            "Greenpeace co-founder Karl Brandt arrived in Oslo. The Greenpeace founder said "
+            "that the ship was ready.",
+            "The Greenpeace founder",
+            "Karl Brandt",
+        ),
+        (  # a place's title, likewise
+            "Gov. Greg Holm of Texas signed the bill. Later the Texas governor said the law "
+            "was fair.",
+            "the Texas governor",
+            "Greg Holm",
+        ),
+        (  # else the organisation served, not the nearest person
+            "Karl Brandt spoke first. The chairman of the Green Party said the video was a joke.",
+            "The chairman of the Green Party",
+            "Green Party",
+        ),
+    ],
+)
+def test_a_title_on_an_organisation(
+    pipeline: Pipeline, text: str, phrase: str, speaker: str
+) -> None:
+    assert _speaker_of(pipeline, text, phrase) == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        (  # a name in a clause on the speaker's noun is not the speaker
+            "Farmers, who mostly vote for Karl Brandt, said the plan would fail.",
+            "Farmers, who mostly vote for Karl Brandt",
+        ),
+        (  # a place that says where the speakers are from is not a state speaking
+            "The US farmers said the ruling was wrong.",
+            "The US farmers",
+        ),
+        (  # someone's lawyer is not that someone
+            "Karl Brandt's lawyer said the charges were false.",
+            "Karl Brandt's lawyer",
+        ),
+        (  # "the economist" is the unnamed one of before, not the person quoted
+            '"Karl Brandt is not immune," said an economist. "He must answer," the '
+            "economist added.",
+            "the economist",
+        ),
+    ],
+)
+def test_an_unnamed_speaker_stays_unnamed(pipeline: Pipeline, text: str, phrase: str) -> None:
+    assert _speaker_of(pipeline, text, phrase) is None
+
+
+def test_officials_of_a_state_still_speak_for_it(pipeline: Pipeline) -> None:
+    assert _speaker_of(pipeline, "US officials said the talks were over.", "US officials") == (
+        "United States"
+    )
+
+
+def test_a_spokesperson_with_no_name_speaks_for_the_organisation_just_named(
+    pipeline: Pipeline,
+) -> None:
+    doc = pipeline.english.nlp(
+        "Acme Logistics declined the offer. A spokesperson said that it was not feasible. "
+        '"We have no staff for it," the spokesperson said.'
+    )
+    doc.ents = [Span(doc, 0, 2, label="ORG")]
+    entities = pipeline.english.resolve_entities(doc)
+    for at in [t.i for t in doc if t.text == "spokesperson"]:  # "A ...", "the ..."
+        assert resolve_speaker(doc, entities, doc[at - 1 : at + 1]) == "Acme Logistics"
+
+
+def test_the_group_is_the_organisation_named_with_that_noun(pipeline: Pipeline) -> None:
+    doc = pipeline.english.nlp(
+        "The group, Workers United, formed in May. Acme hired a thousand cleaners last "
+        "week. The group said the terms were unfair."
+    )
+    doc.ents = [Span(doc, 3, 5, label="ORG"), Span(doc, 10, 11, label="ORG")]
+    entities = pipeline.english.resolve_entities(doc)
+    group = [t.i for t in doc if t.text == "group"][-1]
+    assert resolve_speaker(doc, entities, doc[group - 1 : group + 1]) == "Workers United"
+
+
+def test_the_statement_speaks_for_whoever_issued_it(pipeline: Pipeline) -> None:
+    text = (
+        "Acme Logistics published a statement on Monday. Anna Weiss had criticised the firm. "
+        '"We were shocked by her claims," the statement read.'
+    )
+    assert _speaker_of(pipeline, text, "the statement") == "Acme Logistics"
+    # A speaker span cut short at its determiner is read with its noun.
+    assert _speaker_of(pipeline, text, "the", 1) == "Acme Logistics"
+
+
+def test_a_name_modifying_a_group_is_not_he(pipeline: Pipeline) -> None:
+    doc = pipeline.english.nlp(
+        'Karl Brandt spoke in Ohio. Harbour pilots "say the traffic is heavy," he said.'
+    )
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 6, 7, label="PERSON")]
+    entities = pipeline.english.resolve_entities(doc)
+    he = next(t.i for t in doc if t.text == "he")
+    assert resolve_speaker(doc, entities, doc[he : he + 1]) == "Karl Brandt"
+
+
+def test_a_surname_finds_a_full_name_with_a_suffix(pipeline: Pipeline) -> None:
+    text = "Patrick Holm Jr. pleaded guilty on Monday. Holm said that he regretted the call."
+    assert _speaker_of(pipeline, text, "Holm", 1) == "Patrick Holm Jr."
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "speaker"),
+    [
+        (  # the age the article gave a person
+            "Maria Lopez, 45, was arrested in Lisbon on Monday. Pedro Costa, a neighbour, "
+            "watched. The 45-year-old said she was innocent.",
+            "The 45-year-old",
+            "Maria Lopez",
+        ),
+        (  # an unnamed person introduced by age stays unnamed
+            "Maria Lopez said a 32-year-old man was detained. The 32-year-old told officers "
+            "he had been drinking.",
+            "The 32-year-old",
+            None,
+        ),
+    ],
+)
+def test_the_year_old_is_the_person_of_that_age(
+    pipeline: Pipeline, text: str, phrase: str, speaker: str | None
+) -> None:
+    assert _speaker_of(pipeline, text, phrase) == speaker
+
+
+def test_the_ministry_is_the_organisation_whose_name_has_that_noun(pipeline: Pipeline) -> None:
+    text = (
+        "The Ministry of Health published new figures on Monday. Hospitals in Porto were "
+        "full, Pedro Costa said. The ministry said that more beds would be added."
+    )
+    assert _speaker_of(pipeline, text, "The ministry") == "Ministry of Health"
+
+
+def test_a_title_near_a_name_is_not_given_to_it(pipeline: Pipeline) -> None:
+    doc = pipeline.english.nlp(
+        "Health Minister Ana Silva visited Porto. Pedro Costa, the mayor, met her. "
+        "The minister said the hospital would stay open."
+    )
+    # "Porto" taken for a person, four words after "Minister".
+    doc.ents = [
+        Span(doc, 2, 4, label="PERSON"),
+        Span(doc, 5, 6, label="PERSON"),
+        Span(doc, 7, 9, label="PERSON"),
+    ]
+    entities = pipeline.english.resolve_entities(doc)
+    minister = [t.i for t in doc if t.text == "minister"][-1]
+    assert resolve_speaker(doc, entities, doc[minister - 1 : minister + 1]) == "Ana Silva"
+
+
+def test_the_spokeswoman_speaks_for_the_body_she_was_introduced_with(
+    pipeline: Pipeline,
+) -> None:
+    doc = pipeline.english.nlp(
+        "Pedro Costa visited the plant on Monday. A spokeswoman for Acme Logistics said "
+        "the visit went well. The spokeswoman added that no deal was signed."
+    )
+    doc.ents = [Span(doc, 0, 2, label="PERSON"), Span(doc, 11, 13, label="ORG")]
+    entities = pipeline.english.resolve_entities(doc)
+    spokeswoman = [t.i for t in doc if t.text == "spokeswoman"][-1]
+    assert resolve_speaker(doc, entities, doc[spokeswoman - 1 : spokeswoman + 1]) == (
+        "Acme Logistics"
+    )
+
+
+def test_a_pronoun_after_a_title_subject_is_the_title_s_holder(pipeline: Pipeline) -> None:
+    text = (
+        "Health Minister Ana Silva arrived on Monday. The minister toured the wards with "
+        "Pedro Costa. She said that the hospital would stay open."
+    )
+    assert _speaker_of(pipeline, text, "She") == "Ana Silva"

@@ -8,10 +8,11 @@ import spacy
 
 from saywho.attribution import create_attributor
 from saywho.attribution.candidates import Candidate
-from saywho.attribution.german import MODEL_FILE
+from saywho.attribution.german import MODEL_FILE, GermanAttributor
+from saywho.attribution.minilm import TaggedSpan
 from saywho.attribution.quotes import GERMAN, assemble, kind_in, medium_and_act
-from saywho.entities.resolve import EntityIndex
-from saywho.model import ConfigError, Statement
+from saywho.entities.resolve import EntityIndex, Mention
+from saywho.model import ConfigError, Entity, Statement
 from saywho.neural.onnx_model import model_path
 from saywho.nlp.german import load_german
 
@@ -155,3 +156,183 @@ def test_french_and_spanish_quotations_with_the_baseline() -> None:
     assert _one(french, "céderons").speaker.text == "Macron"  # type: ignore[union-attr]
     spanish = _statements("quotes", "«No vamos a ceder en este punto», dijo Sánchez.", "es")
     assert _one(spanish, "ceder").speaker.text == "Sánchez"  # type: ignore[union-attr]
+
+
+class _FixedTagger:
+    """Stands in for the MiniLM tagger: the spans a test says it found, so linking is
+    tested apart from whatever weights ship."""
+
+    def __init__(self, spans: dict[str, list[TaggedSpan]]) -> None:
+        self.spans = spans
+
+    def tag(self, text: str) -> _FixedTagger:
+        return self
+
+
+def _linked(
+    text: str,
+    tags: list[tuple[str, str]],
+    weak: tuple[str, ...] = (),
+    entities: EntityIndex | None = None,
+) -> list[Statement]:
+    """minilm-de's statements for a text whose tagger found the given (role, words);
+    words in ``weak`` were found with little confidence."""
+    spans: dict[str, list[TaggedSpan]] = {"source": [], "cue": [], "content": []}
+    for role, words in tags:
+        start = text.index(words)
+        confidence = 0.4 if words in weak else 0.9
+        spans[role].append(TaggedSpan(start, start + len(words), confidence))
+    attributor = GermanAttributor()
+    attributor.__dict__["tagger"] = _FixedTagger(spans)
+    return attributor(load_german()(text), entities or EntityIndex())
+
+
+def _speaker_of(statements: list[Statement], phrase: str) -> str | None:
+    speaker = _one(statements, phrase).speaker
+    return None if speaker is None else speaker.text
+
+
+def test_speaker_stands_by_the_speech_verb_not_the_nearest_cue_piece() -> None:
+    text = (
+        "Der Außenminister Peter Brandt erklärte Mitte Mai in Genf, "
+        "dass die Gespräche gescheitert seien."
+    )
+    tags = [
+        ("source", "Der Außenminister Peter Brandt"),
+        ("cue", "erklärte"),
+        ("cue", "Mitte"),
+        ("source", "Mai in Genf"),
+        ("content", "dass die Gespräche gescheitert seien"),
+    ]
+    assert _speaker_of(_linked(text, tags), "Gespräche") == "Der Außenminister Peter Brandt"
+
+
+def test_separable_verb_particle_and_prepositional_source_are_passed_over() -> None:
+    text = "Die Ministerin teilte über Twitter mit, dass die Schulen geschlossen bleiben."
+    tags = [
+        ("source", "Die Ministerin"),
+        ("cue", "teilte"),
+        ("source", "über"),
+        ("cue", "mit"),
+        ("content", "dass die Schulen geschlossen bleiben"),
+    ]
+    assert _speaker_of(_linked(text, tags), "Schulen") == "Die Ministerin"
+
+
+def test_the_one_spoken_to_is_not_the_speaker() -> None:
+    text = "Die Polizei wirft dem Fahrer vor, viel zu schnell gefahren zu sein."
+    tags = [
+        ("source", "Die Polizei"),
+        ("cue", "wirft"),
+        ("source", "dem Fahrer"),
+        ("cue", "vor"),
+        ("content", "viel zu schnell gefahren zu sein"),
+    ]
+    assert _speaker_of(_linked(text, tags), "schnell") == "Die Polizei"
+
+
+def test_a_lone_adverb_the_tagger_doubted_is_not_the_speaker() -> None:
+    text = "Insgesamt spricht die Feuerwehr von einer ruhigen Nacht in der Altstadt."
+    tags = [
+        ("source", "Insgesamt"),
+        ("cue", "spricht"),
+        ("source", "die Feuerwehr"),
+        ("content", "von einer ruhigen Nacht in der Altstadt"),
+    ]
+    statements = _linked(text, tags, weak=("Insgesamt",))
+    assert _speaker_of(statements, "ruhigen Nacht") == "die Feuerwehr"
+
+
+def test_pronoun_after_the_verb_is_the_speaker_where_the_tagger_missed_it() -> None:
+    text = "Die Pläne der Stadtverwaltung bezeichnete sie als „völlig unrealistisch und teuer“."
+    tags = [
+        ("source", "Die Pläne der Stadtverwaltung"),
+        ("cue", "bezeichnete"),
+        ("content", "„völlig unrealistisch und teuer“"),
+    ]
+    assert _speaker_of(_linked(text, tags), "unrealistisch") == "sie"
+
+
+def test_name_beside_the_cue_where_the_tagger_found_no_source() -> None:
+    text = "„Wir werden den Haushalt nicht mittragen“, so Schneider."
+    tags = [("cue", "so"), ("content", "„Wir werden den Haushalt nicht mittragen“")]
+    assert _speaker_of(_linked(text, tags), "Haushalt") == "Schneider"
+
+
+def test_impersonal_reports_are_kept_without_a_speaker() -> None:
+    text = (
+        "Die Gespräche seien am Abend abgebrochen worden, hieß es. "
+        "Es wird befürchtet, dass die Preise im Winter weiter steigen."
+    )
+    tags = [
+        ("content", "Die Gespräche seien am Abend abgebrochen worden"),
+        ("cue", "hieß es"),
+        ("cue", "wird befürchtet"),
+        ("content", "dass die Preise im Winter weiter steigen"),
+    ]
+    statements = _linked(text, tags)
+    assert _speaker_of(statements, "abgebrochen") is None
+    assert _speaker_of(statements, "Preise") is None
+    assert all(s.kind == "indirect" for s in statements)
+
+
+def test_a_document_or_an_agent_still_speaks_in_impersonal_reports() -> None:
+    text = (
+        "In einem Bericht der Kommission heißt es, die Frist sei zu knapp bemessen. "
+        "Von der Opposition wird kritisiert, dass die Mittel nicht ausreichen."
+    )
+    tags = [
+        ("source", "einem Bericht der Kommission"),
+        ("cue", "heißt es"),
+        ("content", "die Frist sei zu knapp bemessen"),
+        ("source", "der Opposition"),
+        ("cue", "wird kritisiert"),
+        ("content", "dass die Mittel nicht ausreichen"),
+    ]
+    statements = _linked(text, tags)
+    assert _speaker_of(statements, "Frist") == "einem Bericht der Kommission"
+    assert _speaker_of(statements, "Mittel") == "der Opposition"
+
+
+def test_pronoun_speaker_stands_for_the_person_named_before_it() -> None:
+    text = (
+        "Anna Berger leitet das Gesundheitsamt seit zwei Jahren. "
+        "Am Montag sagte sie, die Reform komme viel zu spät."
+    )
+    entities = EntityIndex()
+    entities.add(
+        Mention(0, 2, 0, 11, "Anna Berger", "Anna Berger", "PERSON"),
+        Entity(name="Anna Berger", type="PERSON"),
+    )
+    tags = [("cue", "sagte"), ("content", "die Reform komme viel zu spät")]
+    speaker = _one(_linked(text, tags, entities=entities), "Reform").speaker
+    assert speaker is not None and speaker.text == "sie"
+    assert speaker.entity == "Anna Berger"
+
+
+def test_a_quotation_the_tagger_stopped_short_runs_to_its_closing_mark() -> None:
+    text = (
+        "„Wir haben lange verhandelt. Am Ende war es das Beste für alle“, "
+        "erläuterte die Sprecherin des Verbandes."
+    )
+    tags = [
+        ("content", "„Wir haben lange verhandelt"),
+        ("cue", "erläuterte"),
+        ("source", "die Sprecherin des Verbandes"),
+    ]
+    statement = _one(_linked(text, tags), "verhandelt")
+    assert "das Beste für alle“" in statement.content_text
+    assert statement.speaker is not None
+    assert statement.speaker.text == "die Sprecherin des Verbandes"
+
+
+def test_speaker_without_the_words_the_tagger_let_into_its_edges() -> None:
+    text = (
+        "Wie Regierungssprecher Paul Lenz mitteilte, bleibt das Bürgeramt bis Freitag geschlossen."
+    )
+    tags = [
+        ("source", "Wie Regierungssprecher Paul Lenz"),
+        ("cue", "mitteilte"),
+        ("content", "bleibt das Bürgeramt bis Freitag geschlossen"),
+    ]
+    assert _speaker_of(_linked(text, tags), "Bürgeramt") == "Regierungssprecher Paul Lenz"

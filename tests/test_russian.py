@@ -212,3 +212,27 @@ def test_a_pronoun_follows_the_last_speaker_before_a_name_in_passing(nlp: Langua
     )
     statement = _one(_statements(nlp, resolver, text), "диалог разрушен")
     assert statement.speaker and statement.speaker.entity == "Sergei Lavrov"
+
+
+def test_a_title_resolves_to_the_person_the_article_gives_it(
+    nlp: Language, resolver: EntityResolver
+) -> None:
+    text = (
+        "Министр обороны Молдавии Павел Сомов прибыл в Минск. "
+        "Министр обороны Молдавии заявил, что учения завершены. "
+        "Официальный представитель МИД России Мария Захарова выступила на брифинге. "
+        "По словам дипломата, переговоры продолжатся."
+    )
+    statements = _statements(nlp, resolver, text)
+    minister = _one(statements, "учения завершены")
+    assert minister.speaker and minister.speaker.entity == "Павел Сомов"
+    diplomat = _one(statements, "переговоры продолжатся")
+    assert diplomat.speaker and diplomat.speaker.entity == "Maria Zakharova"
+
+
+def test_a_title_with_no_holder_named_stays_the_states_voice(
+    nlp: Language, resolver: EntityResolver
+) -> None:
+    statements = _statements(nlp, resolver, "Президент Франции заявил, что учения завершены.")
+    speaker = _one(statements, "учения завершены").speaker
+    assert speaker and speaker.text == "Президент Франции" and speaker.entity != "Maria Zakharova"

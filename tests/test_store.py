@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,36 @@ def write_variants(directory: Path, count: int, seed: int = 3) -> Path:
     return path
 
 
+# Two statements of medium thought beside one of speech: a pair with expressed and
+# believed evidence (Lindqvist toward Okonkwo), and one with believed evidence alone.
+BELIEVED_TEXT = (
+    "The harbour council met in Tromsø on Monday.\n\n"
+    "Peter Lindqvist believes that Maria Okonkwo is an honest and capable mayor.\n\n"
+    '"Maria Okonkwo has failed the harbour workers," Peter Lindqvist said at the meeting.\n\n'
+    "Peter Lindqvist also thinks that Kamala Harris is a dishonest and dangerous politician."
+)
+
+
+def believed_article() -> Article:
+    """``BELIEVED_TEXT`` analysed, its ledger holding believed evidence."""
+    from saywho.model import RawDocument
+
+    document = RawDocument(
+        source="harbour",
+        text=BELIEVED_TEXT,
+        url="https://harbour.example/council",
+        title="The harbour council",
+        published="2024-05-02",
+    )
+    [article] = Pipeline(RULES_CONFIG).analyze([document])
+    assert isinstance(article, Article)
+    assert {(row.target, len(row.expressed), len(row.believed)) for row in article.ledger} == {
+        ("Maria Okonkwo", 1, 1),
+        ("Kamala Harris", 0, 1),
+    }
+    return article
+
+
 # Table contents by value, ids replaced by what they point at, times left out.
 CONTENT_QUERIES = {
     "analyses": "SELECT fingerprint, saywho_version, models FROM analyses",
@@ -114,7 +145,7 @@ CONTENT_QUERIES = {
     "actors": "SELECT name, actor_type, country FROM actors",
     "ledger_pairs": "SELECT * FROM ledger_pairs",
     "evidence": "SELECT e.actor, e.target, e.declared, e.polarity, e.score, e.confidence, "
-    "e.published, o.domain, a.identity, s.local_id FROM evidence e "
+    "e.published, o.domain, a.identity, s.local_id, e.believed FROM evidence e "
     "JOIN statements s ON s.id = e.statement_id JOIN articles a ON a.id = e.article_id "
     "LEFT JOIN outlets o ON o.id = e.outlet_id",
     "alerts": "SELECT rule, key, kind, title, payload FROM alerts",
@@ -142,17 +173,20 @@ RECOUNTED = {
         "expressed_negative, expressed_neutral, expressed_positive, evidence, first_published, "
         "last_published, declared_negative_weight, declared_neutral_weight, "
         "declared_positive_weight, expressed_negative_weight, expressed_neutral_weight, "
-        "expressed_positive_weight FROM ledger_pairs",
+        "expressed_positive_weight, believed FROM ledger_pairs",
         "SELECT actor, target, SUM(declared = 1 AND polarity = 'negative'), "
         "SUM(declared = 1 AND polarity = 'neutral'), SUM(declared = 1 AND polarity = 'positive'), "
-        "SUM(declared = 0 AND polarity = 'negative'), SUM(declared = 0 AND polarity = 'neutral'), "
-        "SUM(declared = 0 AND polarity = 'positive'), COUNT(*), MIN(published), MAX(published), "
+        "SUM(declared = 0 AND believed = 0 AND polarity = 'negative'), "
+        "SUM(declared = 0 AND believed = 0 AND polarity = 'neutral'), "
+        "SUM(declared = 0 AND believed = 0 AND polarity = 'positive'), SUM(believed = 0), "
+        "MIN(published), MAX(published), "
         + ", ".join(
-            f"TOTAL(CASE WHEN declared = {d} AND polarity = '{p}' THEN {_WEIGHT} END)"
+            f"TOTAL(CASE WHEN declared = {d} AND believed = 0 AND polarity = '{p}' "
+            f"THEN {_WEIGHT} END)"
             for d in (1, 0)
             for p in ("negative", "neutral", "positive")
         )
-        + " FROM evidence GROUP BY actor, target",
+        + ", SUM(believed) FROM evidence GROUP BY actor, target",
     ),
     "entities": (
         "SELECT id, mention_count, article_count FROM entities WHERE mention_count > 0",
@@ -165,11 +199,11 @@ RECOUNTED = {
     ),
     "ledger_actors": (
         "SELECT * FROM ledger_actors",
-        "SELECT actor, SUM(evidence) FROM ledger_pairs GROUP BY actor",
+        "SELECT actor, SUM(evidence) FROM ledger_pairs GROUP BY actor HAVING SUM(evidence) > 0",
     ),
     "ledger_targets": (
         "SELECT * FROM ledger_targets",
-        "SELECT target, SUM(evidence) FROM ledger_pairs GROUP BY target",
+        "SELECT target, SUM(evidence) FROM ledger_pairs GROUP BY target HAVING SUM(evidence) > 0",
     ),
     "outlets": (
         "SELECT id, article_count, statement_count FROM outlets",
@@ -178,7 +212,8 @@ RECOUNTED = {
     ),
     "actor_months": (
         "SELECT actor, nullif(month, ''), polarity, evidence FROM actor_months",
-        "SELECT actor, substr(published, 1, 7), polarity, COUNT(*) FROM evidence GROUP BY 1, 2, 3",
+        "SELECT actor, substr(published, 1, 7), polarity, COUNT(*) FROM evidence "
+        "WHERE believed = 0 GROUP BY 1, 2, 3",
     ),
 }
 
@@ -465,6 +500,7 @@ def test_a_database_of_schema_1_gets_its_ledger_totals_when_opened(tmp_path: Pat
         connection.execute("UPDATE statements SET medium = 'speech', cue_lemma = NULL")
     current = table_contents(db)
     with sqlite3.connect(db) as connection:  # as saywho with schema 1 left it
+        undo_schema_10(connection)
         undo_schema_9(connection)
         for table in ("deliveries", "alerts", "watch_rules", "feed_validators"):  # schema 7
             connection.execute(f"DROP TABLE {table}")
@@ -479,6 +515,27 @@ def test_a_database_of_schema_1_gets_its_ledger_totals_when_opened(tmp_path: Pat
     Store(db).close()
 
     assert table_contents(db) == current
+
+
+def undo_schema_10(connection: sqlite3.Connection) -> None:
+    """The database as saywho with schema 9 left it: no believed evidence (schema 9 did
+    not store it), and what migration 10 changed as schemas 1 and 9 made it."""
+    connection.execute("DELETE FROM evidence WHERE believed = 1")
+    connection.execute("DELETE FROM ledger_pairs WHERE evidence = 0")
+    changed = re.findall(r"CREATE (TRIGGER|INDEX) (\w+)", schema_module.schema_10_script())
+    for kind, name in changed:
+        connection.execute(f"DROP {kind} {name}")
+    for table, column in re.findall(
+        r"ALTER TABLE (\w+) ADD COLUMN (\w+)", schema_module.schema_10_script()
+    ):
+        connection.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    earlier = schema_module._SCHEMA_1 + schema_module.schema_9_script()
+    names = {name for _, name in changed}
+    for statement in schema_module._split_statements(earlier):
+        created = re.match(r"CREATE (?:TRIGGER|INDEX) (\w+)", statement)
+        if created and created[1] in names:
+            connection.execute(statement)
+    connection.execute("PRAGMA user_version = 9")
 
 
 def undo_schema_9(connection: sqlite3.Connection) -> None:
@@ -500,6 +557,7 @@ def test_a_database_of_schema_8_gets_the_summaries_of_schema_9_when_opened(
     ingest(db, FIXTURES, write_variants(tmp_path / "variants", 12))
     current = table_contents(db)
     with sqlite3.connect(db) as connection:
+        undo_schema_10(connection)
         undo_schema_9(connection)
         # Written by schema 8, with no trigger to keep anything in step.
         connection.execute("DELETE FROM mentions WHERE id = (SELECT MAX(id) FROM mentions)")
@@ -512,6 +570,38 @@ def test_a_database_of_schema_8_gets_the_summaries_of_schema_9_when_opened(
     }
     with StoreReader(db) as reader:
         assert reader.counts().mentions == sum(current["mentions"].values()) - 1
+
+
+def test_a_database_of_schema_9_keeps_what_it_holds_and_stores_beliefs_once_opened(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "s.db"
+    ingest(db, FIXTURES, write_variants(tmp_path / "variants", 6))
+    current = table_contents(db)
+    assert not any(row[-1] for row in current["evidence"])  # nothing believed to lose
+    with sqlite3.connect(db) as connection:
+        undo_schema_10(connection)
+
+    Store(db).close()
+
+    assert table_contents(db) == current
+    with Store(db) as store:
+        assert store.counts().schema_version == len(MIGRATIONS)
+        store.save_article(believed_article(), provenance_of(RULES_CONFIG))
+    contents = table_contents(db)  # the summaries, the new triggers' included, are recounts
+    believed = {(row[0], row[1], row[3]) for row in contents["evidence"] if row[-1]}
+    assert believed == {
+        ("Peter Lindqvist", "Maria Okonkwo", "positive"),
+        ("Peter Lindqvist", "Kamala Harris", "negative"),
+    }
+    with sqlite3.connect(db) as connection:
+        # A filtered ledger counts the believed apart from the index alone, as before.
+        plan = connection.execute(
+            "EXPLAIN QUERY PLAN SELECT target, SUM(declared = 0 AND believed = 0), "
+            "SUM(believed) FROM evidence WHERE actor = ? AND published >= ? GROUP BY target",
+            ("Russia", "2024-01-01"),
+        ).fetchall()
+        assert "COVERING INDEX evidence_actor" in str(plan)
 
 
 def test_stored_contradictions_are_those_counted_from_the_evidence(tmp_path: Path) -> None:
@@ -777,7 +867,7 @@ def test_publication_dates_are_normalized_to_iso() -> None:
 
 def test_a_stored_article_is_the_article_the_pipeline_made(tmp_path: Path) -> None:
     """``stored_article`` gives back what ``save_article`` stored: the same
-    ``saywho.article/1`` JSON, less what the store does not keep."""
+    ``saywho.article/1`` JSON."""
     import jsonschema
 
     from saywho.ingest import read_inputs
@@ -802,15 +892,63 @@ def test_a_stored_article_is_the_article_the_pipeline_made(tmp_path: Path) -> No
             jsonschema.validate(found, schema)
             for statement in expected["statements"]:
                 statement["stances"].sort(key=lambda stance: stance["target"])  # stored so
-            for row in expected["ledger"]:
-                row["believed"] = []  # not stored
-            expected["ledger"] = [
-                row for row in expected["ledger"] if row["declared"] or row["expressed"]
-            ]
             for key in ("outlet", "published"):  # stored as a name or domain, and in ISO
                 expected[key] = found[key]
             assert found == expected
         assert store.stored_article(10_000) is None
+
+
+def test_what_an_actor_is_reported_to_believe_is_stored_apart_from_what_it_expresses(
+    tmp_path: Path,
+) -> None:
+    from saywho.output.jsonio import article_to_dict
+
+    article = believed_article()
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.save_article(article, provenance_of(RULES_CONFIG))
+        stored = store.stored_article(1)
+        assert stored is not None
+        assert stored.ledger == article.ledger
+        assert article_to_dict(stored)["ledger"] == article_to_dict(article)["ledger"]
+
+        # The pair view: the belief beside the speech, counted on neither side.
+        for query in (LedgerFilter(), LedgerFilter(min_confidence=0.0)):  # totals; evidence
+            pair, alone = store.ledger(replace(query, actor="Peter Lindqvist"), examples=5)
+            assert (pair.target, alone.target) == ("Maria Okonkwo", "Kamala Harris")
+            assert pair.expressed == {"negative": 1, "neutral": 0, "positive": 0}
+            assert not sum(pair.declared.values())
+            assert (pair.evidence, pair.believed) == (1, 1)
+            assert {(e.believed, e.declared, e.polarity) for e in pair.examples} == {
+                (False, False, "negative"),
+                (True, False, "positive"),
+            }
+            assert not sum(alone.expressed.values()) and not sum(alone.declared.values())
+            assert (alone.evidence, alone.believed) == (0, 1)
+            assert [(e.believed, e.polarity) for e in alone.examples] == [(True, "negative")]
+
+        # What counts evidence counts the declared and the expressed only.
+        assert store.counts().evidence == 1
+        matrix = store.ledger_matrix(LedgerFilter(), 10, 10)
+        assert [(r.name, r.evidence) for r in matrix.actors] == [("Peter Lindqvist", 1)]
+        assert [(r.name, r.evidence) for r in matrix.targets] == [("Maria Okonkwo", 1)]
+        assert matrix.cells[("Peter Lindqvist", "Maria Okonkwo")].believed == 1
+        [month] = store.stance_from("Peter Lindqvist").periods  # the believed not counted
+        assert month.counts == {"negative": 1, "neutral": 0, "positive": 0}
+        assert not store.contradictions(LedgerFilter())
+        record = store.article(1)
+        assert record is not None
+        assert sorted((e.target, e.believed) for e in record.evidence) == [
+            ("Kamala Harris", True),
+            ("Maria Okonkwo", False),
+            ("Maria Okonkwo", True),
+        ]
+
+        # Replaced by a changed input: the believed evidence goes with its article.
+        assert store.save_article(article, provenance_of(RULES_CONFIG), "changed") == "updated"
+    with sqlite3.connect(db) as connection:
+        assert_summaries_are_recounts(connection)
+        assert connection.execute("SELECT SUM(believed) FROM ledger_pairs").fetchone() == (2,)
 
 
 def test_statement_rows_carry_speaker_and_cue_offsets(corpus_db: Path) -> None:

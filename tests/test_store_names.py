@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,28 @@ def test_both_articles_in_one_run_and_again_after_reanalysis(
     assert "2 reanalyzed" in capsys.readouterr().err
     assert "Okonkwo" not in names_in_database(db)
     assert table_contents(db)["evidence"] == unified["evidence"]
+
+
+# What Lindqvist is reported to believe about the mayor, named by her surname alone.
+SURNAME_BELIEVED = (
+    "The council met on Wednesday.\n\n"
+    "Peter Lindqvist believes that Mayor Okonkwo is an honest and capable leader."
+)
+
+
+def test_believed_evidence_takes_the_full_name_too(tmp_path: Path) -> None:
+    write_article(tmp_path, "full", FULL_NAME, 6)
+    write_article(tmp_path, "believed", SURNAME_BELIEVED, 8)
+    db = tmp_path / "believed.db"
+    assert ingest(db, tmp_path) == 0
+    assert "Okonkwo" not in names_in_database(db)
+    table_contents(db)  # ledger_pairs' believed counts equal the evidence recounted
+    with StoreReader(db) as store:
+        for query in (LedgerFilter(), LedgerFilter(since="2024-01-01")):
+            [pair] = store.ledger(replace(query, actor="Peter Lindqvist"), examples=5)
+            assert pair.target == "Maria Okonkwo"
+            assert (pair.evidence, pair.believed) == (1, 1)
+            assert pair.last_published == "2024-05-08"  # the belief's date
 
 
 def test_a_surname_two_full_names_end_with_is_left_alone(

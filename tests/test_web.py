@@ -24,6 +24,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from starlette.routing import Route
+from test_store import RULES_CONFIG, believed_article
 from test_web_corpus import (
     ATTRIBUTE_BREAK,
     BODY_SCRIPT,
@@ -39,7 +40,7 @@ from test_web_corpus import (
 from saywho.cli import build_parser, main
 from saywho.output.jsonio import article_to_dict
 from saywho.pipeline import Pipeline
-from saywho.store import LedgerFilter, SearchFilter, StatementFilter, Store
+from saywho.store import LedgerFilter, SearchFilter, StatementFilter, Store, provenance_of
 from saywho.store.rows import PeriodCounts, StanceSeries
 from saywho.web import create_app
 from saywho.web.app import ROUTERS
@@ -429,6 +430,44 @@ def test_ledger_page_opens_a_cells_evidence_with_confidence(client: TestClient) 
         for tag, attributes in page.elements
     )
     assert 'class="cell selected"' in response.text
+
+
+def test_the_dashboard_shows_what_an_actor_is_reported_to_believe_apart(tmp_path: Path) -> None:
+    db = tmp_path / "believed.db"
+    with Store(db) as store:
+        store.save_article(believed_article(), provenance_of(RULES_CONFIG))
+    with TestClient(create_app(db), base_url=BASE) as client:
+        matrix = client.get("/ledger")
+        assert re.search(r'class="box believed">1<', matrix.text)  # a cell, not the legend
+        cell = client.get(
+            "/ledger", params={"cell_actor": "Peter Lindqvist", "cell_target": "Maria Okonkwo"}
+        )
+        text = " ".join(assert_safe_markup(cell.text).all_text().split())
+        assert "1 pieces of evidence · reported to believe: 1" in text
+        assert "an honest and capable mayor" in text  # the belief's statement, linked
+        assert "failed the harbour workers" in text
+        assert 'class="example believed"' in cell.text
+
+        entity = assert_safe_markup(client.get("/entities/Peter%20Lindqvist").text)
+        links = {a["href"] for tag, a in entity.elements if a.get("class") == "believed"}
+        assert len(links) == 2  # the pair with expressed evidence, and the one without
+        assert all(href.endswith("#evidence") and "cell_actor=" in href for href in links)
+        assert "reported to believe: 1" in entity.all_text()
+
+        entry = client.get("/api/ledger", params={"target": "Kamala Harris"}).json()["items"]
+        assert [(e["evidence"], e["believed"]) for e in entry] == [(0, 1)]
+        assert [e["believed"] for e in entry[0]["examples"]] == [True]
+        stored = client.get("/api/articles/1").json()
+        jsonschema.validate(stored, SCHEMA)
+        assert {row["target"]: len(row["believed"]) for row in stored["ledger"]} == {
+            "Kamala Harris": 1,
+            "Maria Okonkwo": 1,
+        }
+
+
+def test_pages_show_no_beliefs_where_there_are_none(client: TestClient) -> None:
+    assert "reported to believe:" not in client.get("/entities/Donald%20Trump").text
+    assert not re.search(r'class="box believed">\d', client.get("/ledger").text)
 
 
 def test_ledger_colours_follow_net_stance() -> None:

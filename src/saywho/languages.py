@@ -6,7 +6,7 @@ spaCy pipeline (saywho's own, or spaCy's rule tokenizer), an attributor and a
 stance model registered by name, and a line saying what gold data measured it,
 which goes into each article's notes so a reader knows how far to trust it.
 
-German and Russian are analysed by default (``DEFAULT_LANGUAGES``); any other
+German, Russian and Czech are analysed by default (``DEFAULT_LANGUAGES``); any other
 language spaCy can tokenize is analysed when the user asks for it
 (``--languages``), with the general rules (quotation marks and cue words) and
 the multilingual stance model, marked unmeasured.
@@ -22,7 +22,7 @@ NEWS_LANGUAGES = (
     "fa", "hi", "sv", "ro", "el", "cs", "hu", "he", "id", "vi", "bg",
 )  # fmt: skip
 ENGLISH = "en"
-DEFAULT_LANGUAGES: tuple[str, ...] = (ENGLISH, "de", "ru")
+DEFAULT_LANGUAGES: tuple[str, ...] = (ENGLISH, "de", "ru", "cs")
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,13 @@ SETUPS: dict[str, LanguageSetup] = {
         "multilingual",
         "stance measured on RuSentNE, below the English model's level; statements come from "
         "Russian cue-word rules measured only on saywho's own small set (docs/languages.md)",
+    ),
+    "cs": LanguageSetup(
+        "blank:cs",
+        "quotes",
+        "multilingual",
+        "statements come from quotation marks and Czech cue words, measured only on saywho's "
+        "own small set (docs/languages.md); stance toward targets unmeasured in Czech",
     ),
 }
 

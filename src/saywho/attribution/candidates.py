@@ -7,6 +7,7 @@ marks, classifies the act, sets a confidence and numbers the statements.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -20,6 +21,8 @@ from saywho.model import Act, Kind, Medium, Speaker, Statement
 from saywho.model import Span as TextSpan
 from saywho.nlp import text_of
 
+# A paragraph break: a line break and any blank lines after it (one, however many).
+PARAGRAPH_BREAK = re.compile(r"\n\s*")
 QUOTES_OPEN = "“\"«‘'"
 QUOTES_CLOSE = "”\"»’'"
 
@@ -36,6 +39,9 @@ class Candidate:
     # (saywho.attribution.russian); None: judged here from the English lexicons.
     medium: Medium | None = None
     act: Act | None = None
+    # An agentless report that gold quotation sets count ("heißt es", "es wird
+    # befürchtet"): kept without a speaker, and never given a neighbour's.
+    unattributed: bool = False
 
     @property
     def extent(self) -> tuple[int, int]:
@@ -136,9 +142,6 @@ def _with_neighbours_speakers(text: str, statements: list[Statement]) -> list[St
     """Speakerless quotations given the speaker of the statement just before them (in
     the same or the previous paragraph), else of the one just after (same paragraph)."""
 
-    def paragraphs_between(start: int, end: int) -> int:
-        return text.count("\n", start, end) if end > start else 0
-
     resolved = list(statements)
     for index, statement in enumerate(statements):
         if statement.speaker is not None or statement.kind == "indirect":
@@ -153,10 +156,15 @@ def _with_neighbours_speakers(text: str, statements: list[Statement]) -> list[St
             if s.speaker is not None and s.speaker.entity is not None
         ]
         neighbour = None
-        if before and paragraphs_between(before[-1].content[-1].end, start) <= 1:
+        if before and paragraph_breaks(text, before[-1].content[-1].end, start) <= 1:
             neighbour = before[-1]
-        elif after and paragraphs_between(end, after[0].content[0].start) == 0:
+        elif after and paragraph_breaks(text, end, after[0].content[0].start) == 0:
             neighbour = after[0]
         if neighbour is not None:
             resolved[index] = replace(statement, speaker=neighbour.speaker, medium=neighbour.medium)
     return resolved
+
+
+def paragraph_breaks(text: str, start: int, end: int) -> int:
+    """How many paragraph breaks lie between two offsets ("\n\n" is one)."""
+    return len(PARAGRAPH_BREAK.findall(text, start, end)) if end > start else 0

@@ -77,12 +77,19 @@ def _title_votes(doc: Doc, entities: EntityIndex) -> Iterator[tuple[str, Gender,
 
 
 def _pronoun_votes(doc: Doc, entities: EntityIndex) -> Iterator[tuple[str, Gender, int]]:
-    """The pronouns of sentences that name one person only."""
+    """The pronouns of sentences that name one person only, as a subject: in "a man
+    admitted he threatened Ann Lee" the "he" is not hers."""
     for sentence in doc.sents:
-        within = entities.within(sentence.start_char, sentence.end_char)
-        people = {m.entity for m in within if _named(m)}
-        if len(people) == 1:
+        within = [m for m in entities.within(sentence.start_char, sentence.end_char) if _named(m)]
+        people = {m.entity for m in within}
+        if len(people) == 1 and any(_is_subject(doc, m) for m in within):
             person = people.pop()
             for token in sentence:
                 if token.lower_ in PRONOUN_GENDER:
                     yield person, PRONOUN_GENDER[token.lower_], 1
+
+
+def _is_subject(doc: Doc, mention: Mention) -> bool:
+    return any(
+        t.dep_ in ("nsubj", "nsubjpass") for t in doc[mention.token_start : mention.token_end]
+    )

@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import ATTRIBUTORS
-from saywho.attribution.candidates import Candidate, with_uncovered
+from saywho.attribution.candidates import Candidate, paragraph_breaks, with_uncovered
 from saywho.entities.resolve import EntityIndex
 from saywho.model import Act, Kind, Medium, Speaker, Statement
 from saywho.model import Span as TextSpan
@@ -47,6 +47,24 @@ class Lexicon:
     pronouns: frozenset[str]  # third-person subject pronouns: a speaker to resolve later
     media: dict[str, Medium]  # cue word -> medium where it is not speech
     acts: tuple[tuple[str, Act], ...]  # cue word prefix -> the act it performs
+    # Words that open a reported clause and are not said: "že", "que".
+    complementizers: frozenset[str] = frozenset()
+    # Words that name a source in a phrase of their own, with or without a comma
+    # after it ("Podle ministra útočníci …", "Selon la ministre, …"), and the
+    # pronouns that phrase may hold ("podle ní", "d'après elle").
+    source_phrases: frozenset[str] = frozenset()
+    source_pronouns: frozenset[str] = frozenset()
+    # Endings of the verb forms that end such a phrase where no capital or comma
+    # does ("Podle amerického ministerstva spravedlnosti platila …"), and short verbs.
+    verb_endings: tuple[str, ...] = ()
+    verbs: frozenset[str] = frozenset()
+    # A subject's title before its capitalised name belongs to the speaker
+    # ("Ministr zahraničí Tomáš Veselý uvedl").
+    titled_subjects: bool = False
+    # Names beside a cue that are whom or where it was said: a news agency in the
+    # dative, and a capitalised phrase after one of ``prepositions``.
+    addressees: frozenset[str] = frozenset()
+    prepositions: frozenset[str] = frozenset()
 
 
 GERMAN = Lexicon(
@@ -131,6 +149,9 @@ FRENCH = Lexicon(
         ("avert", "prediction"),
         ("prédi", "prediction"),
     ),
+    complementizers=frozenset({"que", "qu'"}),
+    source_phrases=frozenset({"selon"}),
+    source_pronouns=frozenset("lui elle eux elles".split()),
 )
 SPANISH = Lexicon(
     cues=frozenset(
@@ -158,17 +179,83 @@ SPANISH = Lexicon(
         ("advierte", "prediction"),
         ("pronostic", "prediction"),
     ),
+    complementizers=frozenset({"que"}),
+    source_phrases=frozenset({"según"}),
+    source_pronouns=frozenset("él ella ellos ellas".split()),
 )
-LEXICONS = {"de": GERMAN, "fr": FRENCH, "es": SPANISH}
+# Czech past forms take the subject's gender and number: "uvedl", "uvedla", "uvedlo",
+# "uvedli", "uvedly".
+_CZECH_PAST = """řekl uvedl prohlásil dodal sdělil napsal zdůraznil upozornil varoval oznámil
+    potvrdil popřel odmítl obvinil kritizoval ocenil pochválil vysvětlil poznamenal
+    podotkl konstatoval informoval odpověděl zopakoval tvrdil prohlašoval uváděl říkal
+    psal ujistil slíbil přislíbil vyzval požádal žádal požadoval označil nazval
+    připomněl zmínil doplnil upřesnil reagoval komentoval přiznal připustil ohlásil
+    odsoudil vzkázal namítl dodával zdůrazňoval poukázal naznačil prozradil odhadl
+    předpověděl pohrozil apeloval argumentoval trval hájil ohradil dementoval
+    vyvrátil zpochybnil poděkoval přivítal uvítal myslel domníval věřil mínil""".split()
+CZECH = Lexicon(
+    cues=frozenset(
+        [form + ending for form in _CZECH_PAST for ending in ("", "a", "o", "i", "y")]
+        + """říká říkají uvádí uvádějí tvrdí píše píšou píší míní myslí domnívá věří
+        dodává dodávají upozorňuje upozorňují varuje varují zdůrazňuje zdůrazňují
+        prohlašuje odmítá odmítají popírá popírají obviňuje obviňují kritizuje kritizují
+        vysvětluje konstatuje oznamuje informuje potvrzuje potvrzují připomíná odhaduje
+        odhadují soudí sděluje hlásí přiznává připouští argumentuje trvá předpovídá
+        slibuje vyzývá navrhuje požaduje požadují žádá žádají""".split()
+    ),
+    according=frozenset("podle dle".split()),
+    articles=frozenset(),
+    pronouns=frozenset("on ona ono oni ony".split()),
+    media={
+        **{form + e: "writing" for form in ("napsal", "psal") for e in ("", "a", "o", "i", "y")},
+        "píše": "writing",
+        "píšou": "writing",
+        **{form + e: "thought" for form in ("myslel", "domníval", "věřil") for e in ("", "a", "i")},
+        "myslí": "thought",
+        "domnívá": "thought",
+        "věří": "thought",
+    },
+    acts=(
+        ("popř", "denial"),
+        ("popír", "denial"),
+        ("odmít", "denial"),
+        ("obvin", "accusation"),
+        ("obviň", "accusation"),
+        ("kritiz", "criticism"),
+        ("odsoud", "criticism"),
+        ("dement", "denial"),
+        ("vyvrát", "denial"),
+        ("zpochybn", "criticism"),
+        ("ocen", "praise"),
+        ("pochvál", "praise"),
+        ("poděkov", "praise"),
+        ("přivít", "praise"),
+        ("uvít", "praise"),
+        ("varova", "prediction"),
+        ("varuj", "prediction"),
+        ("předpov", "prediction"),
+        ("odhad", "prediction"),
+    ),
+    complementizers=frozenset({"že", "aby"}),
+    source_phrases=frozenset({"podle", "dle"}),
+    source_pronouns=frozenset("něj něho ní nich".split()),
+    verb_endings=("l", "la", "lo", "li", "ly"),
+    verbs=frozenset("je jsou bude budou by byl se si má mají jde šlo platí hrozí".split()),
+    titled_subjects=True,
+    # "řekl ČTK", "uvedl pro Deník N", "v Praze": named, but not the speaker.
+    addressees=frozenset({"čtk"}),
+    prepositions=frozenset("pro v ve na do z ze u od před".split()),
+)
+LEXICONS = {"de": GERMAN, "fr": FRENCH, "es": SPANISH, "cs": CZECH}
 # For a language with no lexicon of its own: every list at once (an unknown cue is
 # simply not found; no lexicon's word is another's common word).
 ANY_LANGUAGE = Lexicon(
-    cues=GERMAN.cues | FRENCH.cues | SPANISH.cues,
-    according=GERMAN.according | FRENCH.according | SPANISH.according,
-    articles=GERMAN.articles | FRENCH.articles | SPANISH.articles,
-    pronouns=GERMAN.pronouns | FRENCH.pronouns | SPANISH.pronouns,
-    media=GERMAN.media | FRENCH.media | SPANISH.media,
-    acts=GERMAN.acts + FRENCH.acts + SPANISH.acts,
+    cues=frozenset().union(*(lexicon.cues for lexicon in LEXICONS.values())),
+    according=frozenset().union(*(lexicon.according for lexicon in LEXICONS.values())),
+    articles=frozenset().union(*(lexicon.articles for lexicon in LEXICONS.values())),
+    pronouns=frozenset().union(*(lexicon.pronouns for lexicon in LEXICONS.values())),
+    media={word: m for lexicon in LEXICONS.values() for word, m in lexicon.media.items()},
+    acts=tuple(act for lexicon in LEXICONS.values() for act in lexicon.acts),
 )
 
 
@@ -183,7 +270,9 @@ class QuoteAttributor:
 
     def __call__(self, doc: Doc, entities: EntityIndex) -> list[Statement]:
         lexicon = lexicon_of(doc)
-        candidates = with_uncovered(list(quotations(doc, lexicon)), _reported(doc, lexicon))
+        # A source phrase's sentence holds any quotation in it ("Podle X je Y „…“").
+        candidates = with_uncovered(list(_source_phrases(doc, lexicon)), quotations(doc, lexicon))
+        candidates = with_uncovered(candidates, _reported(doc, lexicon))
         return assemble(doc, entities, candidates, lexicon)
 
 
@@ -210,18 +299,21 @@ def quotations(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
         if not cues and not text[:start].rstrip().endswith(":"):
             continue
         cue = min(cues, key=lambda t: min(abs(t.idx - start), abs(t.idx - end)), default=None)
-        speaker = None if cue is None else _speaker_of(doc, cue, lexicon, cue.idx >= end)
+        # The source follows "selon", "podle" wherever the quotation is.
+        after = cue is not None and (cue.idx >= end or cue.lower_ in lexicon.source_phrases)
+        speaker = None if cue is None else _speaker_of(doc, cue, lexicon, after)
         yield _candidate(cue, speaker, [(start, end)], direct=True)
 
 
 def _reported(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
     """Indirect speech: "X sagte, …" (content after the comma) or "…, sagte X." (before it)."""
+    text = text_of(doc)
     for sentence in doc.sents:
         cue = next((t for t in sentence if _is_cue(t, lexicon)), None)
         if cue is None:
             continue
         end = sentence.end_char
-        while end > sentence.start_char and text_of(doc)[end - 1] in SENTENCE_END + " \n":
+        while end > sentence.start_char and text[end - 1] in SENTENCE_END + " \n":
             end -= 1
         if cue.i > sentence.start and cue.nbor(-1).text == ",":
             content = (sentence.start_char, cue.nbor(-1).idx)
@@ -230,10 +322,84 @@ def _reported(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
             comma = next((t for t in doc[cue.i + 1 : sentence.end] if t.text in ",:"), None)
             if comma is None or comma.i - cue.i > MAX_SPEAKER_WORDS:
                 continue
-            content = (comma.idx + 1, end)
+            content = (_clause_start(doc, comma.i + 1, lexicon), end)
             speaker = _speaker_of(doc, cue, lexicon, after=comma.i - cue.i > 1)
-        if len(text_of(doc)[content[0] : content[1]].split()) >= MIN_QUOTED_WORDS:
+            if speaker is None and lexicon.titled_subjects:
+                # "Premiérka Jana Malá obvinila opozici, že …": an object, not a speaker,
+                # between the cue and the clause.
+                speaker = _speaker_of(doc, cue, lexicon, after=False)
+        if len(text[content[0] : content[1]].split()) >= MIN_QUOTED_WORDS:
             yield _candidate(cue, speaker, [content], direct=False)
+
+
+def _clause_start(doc: Doc, i: int, lexicon: Lexicon) -> int:
+    """Where a reported clause's words start: after its complementizer ("že", "que")."""
+    while i < len(doc) and (doc[i].is_space or doc[i].lower_ in lexicon.complementizers):
+        i += 1
+    return doc[i].idx if i < len(doc) else len(text_of(doc))
+
+
+def _source_phrases(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
+    """ "Podle ministra Karla Horáka útočníci …", "Lidé by podle ní měli …", "Selon la
+    ministre, Claire Vasseur, …": the phrase names the source, the rest of the sentence
+    is what the source says."""
+    for token in doc:
+        if token.lower_ not in lexicon.source_phrases or token.i + 1 >= token.sent.end:
+            continue
+        sentence = token.sent
+        source_end = _source_phrase_end(doc, token, lexicon)
+        if source_end is None:
+            continue
+        after = source_end
+        while after < sentence.end and doc[after].text in ",:":
+            after += 1
+        pieces = [
+            (doc[a].idx, doc[b - 1].idx + len(doc[b - 1]))
+            for a, b in ((sentence.start, token.i), (after, sentence.end))
+            if b > a and any(t.is_alpha for t in doc[a:b])
+        ]
+        pieces = [(start, end) for start, end in pieces if end > start]
+        if sum(len(text_of(doc)[s:e].split()) for s, e in pieces) >= MIN_QUOTED_WORDS:
+            candidate = _candidate(token, doc[token.i + 1 : source_end], pieces, direct=False)
+            yield replace(candidate, content=[_trimmed(doc, s, e) for s, e in pieces])
+
+
+def _source_phrase_end(doc: Doc, opener: Token, lexicon: Lexicon) -> int | None:
+    """The token after the source a "podle"/"selon" phrase names: a pronoun, the words
+    up to a comma, else up to the end of its first name, else up to the first verb."""
+    words = list(doc[opener.i + 1 : min(opener.sent.end, opener.i + 1 + MAX_SPEAKER_WORDS)])
+    if not words:
+        return None
+    if words[0].lower_ in lexicon.source_pronouns:
+        return words[0].i + 1
+    comma = next((t for t in words if t.text == ","), None)
+    if comma is not None:
+        return comma.i if comma.i > opener.i + 1 else None
+    first_capital = next((t for t in words if t.text[:1].isupper()), None)
+    if first_capital is not None:  # "policejního prezidenta Karla Horáka": to the name's end
+        end = first_capital.i + 1
+        while end < opener.sent.end and doc[end].text[:1].isupper():
+            end += 1
+        return end
+    verb = next((t for t in words if _looks_like_a_verb(t, lexicon)), None)
+    return verb.i if verb is not None and verb.i > opener.i + 1 else None
+
+
+def _looks_like_a_verb(token: Token, lexicon: Lexicon) -> bool:
+    word = token.lower_
+    return word in lexicon.verbs or (
+        bool(lexicon.verb_endings) and len(word) > 3 and word.endswith(lexicon.verb_endings)
+    )
+
+
+def _trimmed(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """A content piece without the punctuation at its edges."""
+    text = text_of(doc)
+    while end > start and text[end - 1] in SENTENCE_END + " \n":
+        end -= 1
+    while start < end and text[start] in SENTENCE_END + " \n":
+        start += 1
+    return start, end
 
 
 def _candidate(
@@ -256,20 +422,45 @@ def _speaker_of(doc: Doc, cue: Token, lexicon: Lexicon, after: bool) -> Span | N
         words = list(doc[cue.i + 1 : sentence.end])
     else:
         words = list(reversed(doc[sentence.start : cue.i]))
-    taken: list[Token] = []
-    for word in words[:MAX_SPEAKER_WORDS]:
-        if not taken and word.lower_ in lexicon.pronouns:
-            return doc[word.i : word.i + 1]
-        if word.text[:1].isupper() or word.lower_ in lexicon.articles:
-            taken.append(word)
-        elif taken or word.is_punct:
-            break
+    words = [word for word in words if word.lower_ not in lexicon.addressees]
+    taken = _name_run(words[:MAX_SPEAKER_WORDS], lexicon, after)
+    if taken and taken[0].lower_ in lexicon.pronouns:
+        return doc[taken[0].i : taken[0].i + 1]
     while taken and taken[-1].lower_ in lexicon.articles and after:
         taken.pop()  # "sagte Scholz der Zeitung": no article closes a name
     if not taken or all(t.lower_ in lexicon.articles for t in taken):
         return None
     first, last = min(t.i for t in taken), max(t.i for t in taken)
+    if lexicon.titled_subjects:
+        limit = words[0].i if after else sentence.start
+        first = _with_title(doc, first, limit, 2 if after else 3)
     return doc[first : last + 1]
+
+
+def _name_run(words: list[Token], lexicon: Lexicon, after: bool) -> list[Token]:
+    """The first run of capitalised words (and articles) in ``words``, or a pronoun
+    that comes before any."""
+    taken: list[Token] = []
+    for word in words:
+        if not taken and word.lower_ in lexicon.pronouns:
+            return [word]
+        if word.text[:1].isupper() or word.lower_ in lexicon.articles:
+            taken.append(word)
+        elif taken and not after and word.lower_ in lexicon.prepositions:
+            taken = []  # "pro Deník N uvedl": a place or channel, not the speaker
+        elif taken or word.is_punct:
+            break
+    return taken
+
+
+def _with_title(doc: Doc, first: int, limit: int, most: int) -> int:
+    """Where a name's title starts: "Ministr zahraničí" before "Tomáš Veselý" when only
+    those words (no punctuation) stand between the name and ``limit``, the sentence's
+    start or the cue ("prohlásil mluvčí Kremlu Dmitrij Peskov")."""
+    between = doc[limit:first]
+    if 0 < len(between) <= most and all(t.is_alpha for t in between):
+        return limit
+    return first
 
 
 def kind_in(text: str, start: int, end: int) -> Kind:
@@ -301,10 +492,12 @@ def assemble(
 ) -> list[Statement]:
     """Statements in text order, numbered; quotations without a speaker take their
     neighbour's (news gives a speaker once for several paragraphs of quotation), and
-    indirect speech that no one is named for is left out."""
+    indirect speech that no one is named for is left out, unless its finder marked it
+    an agentless report."""
     text = text_of(doc)
+    ordered = sorted(candidates, key=lambda c: c.extent)
     statements = []
-    for candidate in sorted(candidates, key=lambda c: c.extent):
+    for candidate in ordered:
         start, end = candidate.extent
         kind = "direct" if candidate.direct else kind_in(text, start, end)
         medium, act = medium_and_act(candidate.cue.text if candidate.cue else None, lexicon)
@@ -321,34 +514,44 @@ def assemble(
                 confidence=candidate.confidence or (0.7 if kind == "direct" else 0.5),
             )
         )
-    statements = _speakers_from_neighbours(text, statements)
-    kept = [s for s in statements if s.speaker is not None or s.kind != "indirect"]
+    unattributed = {i for i, candidate in enumerate(ordered) if candidate.unattributed}
+    statements = _speakers_from_neighbours(text, statements, unattributed)
+    kept = [
+        s
+        for i, s in enumerate(statements)
+        if s.speaker is not None or s.kind != "indirect" or i in unattributed
+    ]
     for number, statement in enumerate(kept, start=1):
         statement.id = f"s{number}"
     return kept
 
 
 def _speaker(entities: EntityIndex, span: Span | None) -> Speaker | None:
-    """The span as said; its entity where the entity stage found one inside it."""
+    """The span as said; its entity where the entity stage found one inside it, a
+    person before a place or body ("mluvčí Kremlu Dmitrij Peskov" is Peskov)."""
     if span is None:
         return None
     mentions = entities.within(span.start_char, span.end_char)
-    entity = mentions[0].entity if mentions else None
+    people = [m for m in mentions if m.label == "PERSON"]
+    entity = (people or mentions)[0].entity if mentions else None
     return Speaker(span.start_char, span.end_char, span.text, entity)
 
 
-def _speakers_from_neighbours(text: str, statements: list[Statement]) -> list[Statement]:
+def _speakers_from_neighbours(
+    text: str, statements: list[Statement], unattributed: set[int]
+) -> list[Statement]:
     """A speakerless quotation gets the speaker of the statement before it (at most
-    one paragraph back), else of the next one in its paragraph."""
+    one paragraph back), else of the next one in its paragraph; an agentless report
+    (index in ``unattributed``) stays no one's."""
     filled = list(statements)
     for index, statement in enumerate(statements):
-        if statement.speaker is not None:
+        if statement.speaker is not None or index in unattributed:
             continue
         start, end = statement.content[0].start, statement.content[-1].end
         before = next((s for s in reversed(filled[:index]) if s.speaker is not None), None)
         after = next((s for s in statements[index + 1 :] if s.speaker is not None), None)
-        if before is not None and text.count("\n", before.content[-1].end, start) <= 2:
+        if before is not None and paragraph_breaks(text, before.content[-1].end, start) <= 1:
             filled[index] = replace(statement, speaker=before.speaker)
-        elif after is not None and "\n" not in text[end : after.content[0].start]:
+        elif after is not None and paragraph_breaks(text, end, after.content[0].start) == 0:
             filled[index] = replace(statement, speaker=after.speaker)
     return filled

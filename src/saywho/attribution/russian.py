@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import replace
+from itertools import chain
 
 from spacy.tokens import Doc, Span, Token
 
@@ -22,7 +23,7 @@ from saywho.attribution import ATTRIBUTORS
 from saywho.attribution.candidates import Candidate, to_statements
 from saywho.attribution.rules import deduplicate, is_trivial
 from saywho.attribution.speakers import pronoun_mention
-from saywho.entities.resolve import EntityIndex
+from saywho.entities.resolve import EntityIndex, Mention
 from saywho.model import Act, Medium, Statement
 from saywho.model import Span as TextSpan
 from saywho.nlp import text_of
@@ -80,6 +81,13 @@ DOCUMENTS = frozenset(
 )
 # Pronouns that speak ("он заявил") or own the words ("по его словам"), by gender.
 _PRONOUN_GENDER = {"он": "Masc", "его": "Masc", "она": "Fem", "её": "Fem", "ее": "Fem"}
+# Nouns that name a person by office or role: the speaker is the person holding it.
+ROLE_NOUNS = frozenset(
+    """президент премьер премьер-министр министр глава руководитель председатель
+    представитель пресс-секретарь секретарь генсек посол дипломат канцлер спикер
+    депутат сенатор губернатор мэр лидер кандидат советник помощник директор
+    командующий генерал""".split()
+)
 _POSSESSIVES = frozenset({"его", "её", "ее", "их"})
 _EDGE_PUNCT = frozenset(',;:—–-«»"“”„.')
 _DENIED = re.compile(
@@ -104,7 +112,7 @@ class RussianRuleAttributor:
         # The shared assembly judges medium and act from English lemmas unless told.
         statements = to_statements(doc, entities, [_judged(doc, c) for c in candidates])
         for number, statement in enumerate(statements):
-            _resolve_pronoun(doc, entities, statement, statements[:number])
+            _resolve_speaker(doc, entities, statement, statements[:number])
         return statements
 
 
@@ -319,38 +327,33 @@ def content_act(content: str) -> Act:
     return "claim"
 
 
-def _resolve_pronoun(
+def _resolve_speaker(
     doc: Doc, entities: EntityIndex, statement: Statement, earlier: list[Statement]
 ) -> None:
-    """'он'/'она' as speaker: a person named before, of the pronoun's gender (natasha's
-    morphology gives it for surnames too: 'Захарова' is feminine).
+    """A pronoun ('он', 'по его словам') or a title ('Президент Франции', 'глава МИД',
+    'по словам дипломата') as speaker: the person the article means.
 
-    Of those, the one who spoke last keeps the floor ("Лавров обвинил администрацию
-    Байдена… По его словам" is Lavrov's), then one named as a subject (nominative)
-    before one named in passing ('администрацию Байдена'), then the nearest.
+    A title goes to the person the article gives it, else a bare title to the person
+    who spoke or was named last; a title with its state or body and no holder named
+    stays that state's or body's voice, as the shared assembly resolved it.
     """
     speaker = statement.speaker
     span = doc.char_span(speaker.start, speaker.end) if speaker else None
-    if speaker is None or speaker.entity is not None or span is None:
+    if speaker is None or span is None or _names_a_person(entities, speaker.entity):
         return
-    gender = _PRONOUN_GENDER.get(span.root.lower_) or _PRONOUN_GENDER.get(span.root.lemma_)
-    if gender is None or span.root.pos_ not in ("PRON", "DET"):
-        return
-    people = [
-        mention
-        for mention in entities.before(speaker.start)
-        if mention.label == "PERSON"
-        and any(
-            gender in t.morph.get("Gender", [])
-            for t in doc[mention.token_start : mention.token_end]
+    root = span.root
+    if root.lemma_ in ROLE_NOUNS:
+        bare = len(span) == 1
+        chosen = _title_holder(doc, entities, root) or (
+            _previous_person(doc, entities, speaker.start, earlier, None, subject_first=True)
+            if bare
+            else None
         )
-    ]
-    spoke = [s.speaker.entity for s in reversed(earlier) if s.speaker and s.speaker.entity]
-    chosen = (
-        next((m for m in people if spoke and m.entity == spoke[0]), None)
-        or next((m for m in people if _nominative(doc[m.token_start : m.token_end].root)), None)
-        or next(iter(people), None)
-    )
+    else:
+        gender = _PRONOUN_GENDER.get(root.lower_) or _PRONOUN_GENDER.get(root.lemma_)
+        if gender is None or root.pos_ not in ("PRON", "DET") or speaker.entity is not None:
+            return
+        chosen = _previous_person(doc, entities, speaker.start, earlier, gender)
     if chosen is None:
         return
     entity = entities.entities[chosen.entity]
@@ -358,6 +361,61 @@ def _resolve_pronoun(
     found = pronoun_mention(doc, span, entity)
     if found is not None:
         entities.add(found, entity)
+
+
+def _names_a_person(entities: EntityIndex, name: str | None) -> bool:
+    entity = entities.entities.get(name) if name else None
+    return entity is not None and entity.type == "PERSON"
+
+
+def _title_holder(doc: Doc, entities: EntityIndex, title: Token) -> Mention | None:
+    """The nearest earlier person given this title ("Министр иностранных дел России
+    Сергей Лавров" for 'Министр'; "Сергей Лавров, министр"), else the first later one
+    (a lead that names the office before the person)."""
+    later = (m for m in entities.mentions if m.start > title.idx + len(title))
+    for mention in chain(entities.before(title.idx), later):
+        if mention.label != "PERSON":
+            continue
+        window = doc[max(mention.token_start - 5, 0) : mention.token_end + 3]
+        if any(t.lemma_ == title.lemma_ for t in window):
+            return mention
+    return None
+
+
+def _previous_person(
+    doc: Doc,
+    entities: EntityIndex,
+    start: int,
+    earlier: list[Statement],
+    gender: str | None,
+    subject_first: bool = False,
+) -> Mention | None:
+    """A person named before ``start`` (of ``gender`` when given; natasha's morphology
+    gives it for surnames too: 'Захарова' is feminine).
+
+    Of those, the one who spoke last keeps the floor ("Лавров обвинил администрацию
+    Байдена… По его словам" is Lavrov's), then one named as a subject (nominative)
+    before one named in passing ('администрацию Байдена'), then the nearest. A bare
+    title ('по словам дипломата') takes up the last person named as a subject first: a
+    title introduces its holder, where a pronoun continues a speaker.
+    """
+    people = [
+        mention
+        for mention in entities.before(start)
+        if mention.label == "PERSON"
+        and (
+            gender is None
+            or any(
+                gender in t.morph.get("Gender", [])
+                for t in doc[mention.token_start : mention.token_end]
+            )
+        )
+    ]
+    spoke = [s.speaker.entity for s in reversed(earlier) if s.speaker and s.speaker.entity]
+    floor = next((m for m in people if spoke and m.entity == spoke[0]), None)
+    subject = next((m for m in people if _nominative(doc[m.token_start : m.token_end].root)), None)
+    chosen = (subject or floor) if subject_first else (floor or subject)
+    return chosen or next(iter(people), None)
 
 
 def _nominative(token: Token) -> bool:

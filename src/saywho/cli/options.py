@@ -75,7 +75,7 @@ def add_knowledge_options(command: argparse.ArgumentParser) -> None:
         default=DEFAULT_CONFIG.languages,
         metavar="CODES",
         help="comma-separated ISO 639-1 codes of the languages to analyze; articles in "
-        "others are kept with a note. Languages beyond en, de, ru run on general rules, "
+        "others are kept with a note. Languages beyond en, de, ru, cs run on general rules, "
         f"unmeasured (default: {','.join(DEFAULT_CONFIG.languages)}; known: "
         f"{','.join(NEWS_LANGUAGES)})",
     )

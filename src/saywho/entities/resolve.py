@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
@@ -93,6 +93,10 @@ INSTITUTION_WORDS = frozenset(
 )
 # Titles that only ever precede a person's name.
 HONORIFICS = frozenset("mr mrs ms miss dr prof sen rep gov lt sgt cmdr capt col gen".split())
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w’'-]*(?:[ ](?:(?:and|of|for|the|on|&)[ ])*[A-Z][\w’'-]*)+")
+# Generational suffixes that follow a surname ("Jr.", "III").
+NAME_SUFFIXES = frozenset("jr sr ii iii iv".split())
 # Knowledge-base matches beat NER spans of the same length: they carry identity.
 _KB_PRIORITY, _NER_PRIORITY = 0, 1
 
@@ -175,9 +179,13 @@ class EntityResolver:
     def __call__(self, doc: Doc) -> EntityIndex:
         chosen = _non_overlapping([*self._kb_candidates(doc), *self._ner_candidates(doc)])
         chosen = _people_by_context(doc, chosen)
+        chosen = _with_spelled_out_acronyms(doc, chosen)
         in_article = {c.entity for c in chosen if c.entity and c.label == "PERSON"}
+        # Keyed by the name as displayed: "Ann Lee" broken across a line is still one name.
         full_names = {
-            doc[c.start : c.end].text: c for c in chosen if c.label == "PERSON" and c.length > 1
+            " ".join(doc[c.start : c.end].text.split()): c
+            for c in chosen
+            if c.label == "PERSON" and c.length > 1
         }
         article_surnames = _unique_surnames([*in_article, *full_names])
         spelled_out = acronyms(
@@ -345,6 +353,42 @@ def _people_by_context(doc: Doc, candidates: list[_Candidate]) -> list[_Candidat
     ]
 
 
+def _with_spelled_out_acronyms(doc: Doc, candidates: list[_Candidate]) -> list[_Candidate]:
+    """An acronym's full name where the entity model split it: "Food and Drug
+    Administration" found as "Food" and "Drug Administration", then "FDA". The pieces
+    become one organisation, which the acronym then names."""
+    names = {doc[c.start : c.end].text for c in candidates if c.label == "ORG"}
+    known = acronyms(n for n in names if len(n.split()) > 1)
+    result = list(candidates)
+    for acronym in sorted(n for n in names if _ACRONYM.fullmatch(n) and n not in known):
+        for span in _spelled_out(doc, acronym):
+            inside = [c for c in result if span.start <= c.start and c.end <= span.end]
+            overlapping = [c for c in result if c.start < span.end and span.start < c.end]
+            # Only pieces the model already took for organisations: "After President"
+            # spells "AP" but names none.
+            if inside and inside == overlapping and all(c.label == "ORG" for c in inside):
+                merged = _Candidate(span.start, span.end, _NER_PRIORITY, None, "ORG")
+                kept = [c for c in result if c not in inside]
+                result = sorted([*kept, merged], key=lambda c: c.start)
+                break
+    return result
+
+
+def _spelled_out(doc: Doc, acronym: str) -> Iterator[Span]:
+    """Runs of capitalised words ("and", "of" ... between) whose initials spell the
+    acronym, in text order."""
+    for match in _CAPITALISED_RUN.finditer(text_of(doc)):
+        words = list(re.finditer(r"\S+", match.group()))
+        capitals = [w for w in words if w.group()[:1].isupper()]
+        for first in range(len(capitals) - len(acronym) + 1):
+            run = capitals[first : first + len(acronym)]
+            if "".join(w.group()[0] for w in run) == acronym:
+                start = match.start() + run[0].start()
+                span = doc.char_span(start, match.start() + run[-1].end())
+                if span is not None:
+                    yield span
+
+
 def _looks_like_a_full_name(words: list[str]) -> bool:
     """Two to four capitalised words, none an acronym ("U.S.") or an institution's noun."""
     return 2 <= len(words) <= 4 and all(
@@ -411,14 +455,23 @@ def acronyms(names: Iterable[str]) -> dict[str, str]:
     return {short: next(iter(full)) for short, full in spelled.items() if len(full) == 1}
 
 
+def surname(name: str) -> str | None:
+    """The last name of a full name, before a generational suffix ("Karl Brandt Jr."
+    -> "Brandt"); None for a single word."""
+    parts = name.split()
+    while len(parts) > 2 and parts[-1].lower().rstrip(".,") in NAME_SUFFIXES:
+        parts.pop()
+    return parts[-1].rstrip(",") if len(parts) > 1 else None
+
+
 def _unique_surnames(full_names: Iterable[str]) -> dict[str, str]:
     """Last name -> full name, for last names that only one of the names has."""
     by_surname: dict[str, set[str]] = {}
     for name in full_names:
-        parts = name.split()
-        if len(parts) > 1:
-            by_surname.setdefault(parts[-1].lower(), set()).add(name)
-    return {surname: next(iter(names)) for surname, names in by_surname.items() if len(names) == 1}
+        last = surname(name)
+        if last is not None:
+            by_surname.setdefault(last.lower(), set()).add(name)
+    return {last: next(iter(names)) for last, names in by_surname.items() if len(names) == 1}
 
 
 def _trim(ent: Span) -> Span:

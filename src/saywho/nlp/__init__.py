@@ -35,6 +35,29 @@ def line_breaks(doc: Doc) -> Doc:
     return doc
 
 
+# Marks that open a quotation in some language's style (» opens German »…«).
+OPENING_QUOTATION_MARKS = frozenset('„«»“"')
+
+
+@Language.component("saywho_opening_quotes")
+def opening_quotes(doc: Doc) -> Doc:
+    """A quotation that opens a sentence starts it with its mark. spaCy's sentencizer
+    keeps punctuation after a full stop with the sentence before, so in
+    '… kandidáta. „Volby jsou …“' the „ ended the first sentence and the quotation
+    seemed to straddle two."""
+    for token in doc[1:-1]:
+        following = doc[token.i + 1]
+        if (
+            token.text in OPENING_QUOTATION_MARKS
+            and doc[token.i - 1].whitespace_
+            and not token.whitespace_
+            and following.is_sent_start
+        ):
+            token.is_sent_start = True
+            following.is_sent_start = False
+    return doc
+
+
 # The pipelines saywho builds itself: language -> "module:function" returning a Language.
 OWN_PIPELINES = {
     "de": "saywho.nlp.german:load_german",
@@ -64,7 +87,8 @@ def sentences_only(language: str) -> Language:
         # Japanese, Korean, Vietnamese... need tokenizer packages saywho does not pin.
         raise ConfigError(f"spaCy has no usable tokenizer for {language!r}: {error}") from error
     nlp.add_pipe("sentencizer")
-    nlp.add_pipe("saywho_line_breaks", after="sentencizer")
+    nlp.add_pipe("saywho_opening_quotes", after="sentencizer")
+    nlp.add_pipe("saywho_line_breaks", after="saywho_opening_quotes")
     return nlp
 
 

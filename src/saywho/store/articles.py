@@ -3,9 +3,9 @@
 ``article`` gives an ``ArticleRecord`` (ids, provenance and ledger evidence with
 the stored text); ``stored_article`` rebuilds the ``saywho.model.Article`` that
 was stored, so that ``saywho.output.article_to_dict`` writes it as the
-``saywho.article/1`` JSON of ``saywho analyze``. What an analysis has but the
-store does not keep comes back empty: each statement's ``cue_lemma`` and the
-ledger's ``believed`` evidence.
+``saywho.article/1`` JSON of ``saywho analyze``, the ledger's ``believed``
+evidence included (schema 10). Statements stored before schema 6 have no
+``cue_lemma`` (None).
 """
 
 from __future__ import annotations
@@ -179,5 +179,11 @@ def _ledger(
             actor_type = cast(ActorType, actor_types.get(item.actor, "unknown"))
             ledger[key] = LedgerRow(item.actor, actor_type, item.target)
         found = Evidence(local_ids[item.statement_id], cast(Polarity, item.polarity))
-        (ledger[key].declared if item.declared else ledger[key].expressed).append(found)
+        _side(ledger[key], item).append(found)
     return list(ledger.values())
+
+
+def _side(row: LedgerRow, item: EvidenceExample) -> list[Evidence]:
+    if item.believed:
+        return row.believed
+    return row.declared if item.declared else row.expressed

@@ -9,7 +9,8 @@ attribution confidence (a tie goes to neutral, then to the first of
 side (positive or negative) other than the declared one: declared neutral
 against expressed positive or negative, declared positive against expressed
 negative, declared negative against expressed positive. Expressed neutral
-contradicts nothing.
+contradicts nothing. What an actor is only reported to believe (``believed``
+evidence, schema 10) is on neither side: a belief neither declares nor expresses.
 
 ``strength`` is the confidence-weighted share of the expressed evidence that
 contradicts: sum(confidence of contradicting) / sum(confidence of expressed),
@@ -40,6 +41,7 @@ from saywho.store.queries import (
     OUTLET_NAME,
     POLARITIES,
     Where,
+    counted_side,
     ledger_source,
     ledger_where,
 )
@@ -52,11 +54,11 @@ WEIGHT_UNITS = 1_000_000
 _WEIGHT = f"CAST(e.confidence * {WEIGHT_UNITS} + 0.5 AS INTEGER)"
 # Per pair: the six counts of LEDGER_COUNTS, then their six confidence sums.
 _COUNTS = ", ".join(
-    f"SUM(e.declared = {int(declared)} AND e.polarity = '{polarity}')"
+    f"SUM({counted_side(declared)} AND e.polarity = '{polarity}')"
     for declared, polarity in LEDGER_COUNTS
 )
 _WEIGHTS = ", ".join(
-    f"coalesce(SUM(CASE WHEN e.declared = {int(declared)} AND e.polarity = '{polarity}' "
+    f"coalesce(SUM(CASE WHEN {counted_side(declared)} AND e.polarity = '{polarity}' "
     f"THEN {_WEIGHT} END), 0)"
     for declared, polarity in LEDGER_COUNTS
 )
@@ -132,7 +134,7 @@ def _counted(
     )
     rows = db.execute(
         f"SELECT g.*, a.actor_type, a.country FROM ("
-        f"  SELECT e.actor, e.target, {_COUNTS}, {_WEIGHTS}, COUNT(*), "
+        f"  SELECT e.actor, e.target, {_COUNTS}, {_WEIGHTS}, SUM(e.believed = 0), "
         f"  MIN(e.published), MAX(e.published) FROM {_CANDIDATES} "
         f"  AND {pairs.sql()} AND {where.sql()} GROUP BY e.actor, e.target"
         f") g LEFT JOIN actors a ON a.name = g.actor",
@@ -253,13 +255,13 @@ def _with_evidence(
     """The pair with its declared and its expressed statements, most recent first
     (the contradicting expressed ones before the others)."""
     stance = pair.declared_stance
-    declarations = _side(db, where, pair, 1, "", examples)
+    declarations = _side(db, where, pair, True, "", examples)
     # Two reads rather than one ORDER BY on "contradicts": each is read in the order of
     # the evidence_actor index (actor, target, published), no sort of a pair's evidence.
-    expressions = _side(db, where, pair, 0, "NOT IN ('neutral', ?)", examples, stance)
+    expressions = _side(db, where, pair, False, "NOT IN ('neutral', ?)", examples, stance)
     if examples is None or len(expressions) < examples:
         rest = None if examples is None else examples - len(expressions)
-        expressions += _side(db, where, pair, 0, "IN ('neutral', ?)", rest, stance)
+        expressions += _side(db, where, pair, False, "IN ('neutral', ?)", rest, stance)
     return replace(pair, declarations=declarations, expressions=expressions)
 
 
@@ -267,7 +269,7 @@ def _side(
     db: sqlite3.Connection,
     where: Where,
     pair: Contradiction,
-    declared: int,
+    declared: bool,
     polarities: str,
     limit: int | None,
     *parameters: object,
@@ -275,10 +277,10 @@ def _side(
     """One side of a pair's evidence (``polarities``: a fixed clause on e.polarity),
     most recent first (undated last: NULL sorts first, so last when descending)."""
     polarity_clause = f" AND e.polarity {polarities}" if polarities else ""
-    # declared as fixed text (0 or 1): only then may SQLite use evidence_declared.
+    # The side as fixed text: only then may SQLite use evidence_declared.
     rows = db.execute(
         f"SELECT {_EVIDENCE_COLUMNS} FROM evidence e {_EVIDENCE_JOINS} "
-        f"WHERE {where.sql()} AND e.actor = ? AND e.target = ? AND e.declared = {int(declared)}"
+        f"WHERE {where.sql()} AND e.actor = ? AND e.target = ? AND {counted_side(declared)}"
         f"{polarity_clause} ORDER BY e.published DESC, e.confidence DESC, e.statement_id "
         "LIMIT ?",
         (*where.parameters, pair.actor, pair.target, *parameters, -1 if limit is None else limit),

@@ -74,7 +74,8 @@ def _ranked(
     """The ``limit`` actors (or targets) with most evidence, and whether there are more.
 
     One row past the limit says "more" at no cost; counting them all would double
-    the time of the query.
+    the time of the query. Only declared and expressed evidence ranks: an actor is not
+    ranked for what it is only reported to believe.
     """
     other_side = query.target if column == "actor" else query.actor or query.country
     if source.alias == "p" and not other_side:
@@ -88,10 +89,10 @@ def _ranked(
         )
     else:
         key = f"{source.alias}.{column}"
-        names = where
+        names = Where([*where.clauses, source.counted], list(where.parameters))
         sql = (
             f"SELECT {key}, {source.weight} AS total FROM {source.table} "
-            f"WHERE {where.sql()} GROUP BY {key} ORDER BY total DESC, {key} LIMIT ?"
+            f"WHERE {names.sql()} GROUP BY {key} ORDER BY total DESC, {key} LIMIT ?"
         )
     found = db.execute(sql, (*names.parameters, limit + 1)).fetchall()
     return [Ranked(name, total) for name, total in found[:limit]], len(found) > limit

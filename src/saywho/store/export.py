@@ -114,6 +114,8 @@ _TABLES: dict[ExportTable, tuple[tuple[_Column, ...], str]] = {
             ("actor_country", "(SELECT country FROM actors WHERE name = e.actor)", "str"),
             ("target", "e.target", "str"),
             ("declared", "e.declared", "bool"),
+            # Neither declared nor expressed: reported to believe (schema 10).
+            ("believed", "e.believed", "bool"),
             ("polarity", "e.polarity", "str"),
             ("score", "e.score", "float"),
             ("confidence", "e.confidence", "float"),

@@ -62,6 +62,7 @@ def _ledger_columns(entry: LedgerEntry) -> dict[str, str]:
         "declared -/=/+": polarity_counts(entry.declared),
         "expressed -/=/+": polarity_counts(entry.expressed),
         "evidence": str(entry.evidence),
+        "believed": str(entry.believed),
         "first": entry.first_published or "",
         "last": entry.last_published or "",
         "example": _example(entry.examples[0]) if entry.examples else "",
@@ -94,7 +95,7 @@ def polarity_counts(counts: Mapping[str, int]) -> str:
 
 
 def _example(example: EvidenceExample) -> str:
-    kind = "declared" if example.declared else "expressed"
+    kind = "believed" if example.believed else "declared" if example.declared else "expressed"
     return f"[{kind} {example.polarity}, s{example.statement_id}] {example.content}"
 
 

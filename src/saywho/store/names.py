@@ -15,17 +15,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 # One piece of ledger evidence as ledger_pairs counts it: actor, target, declared, polarity,
-# and its confidence (summed per pair).
-EvidenceKey = tuple[str, str, int, str, float]
+# its confidence (summed per pair), and whether it is believed (counted apart).
+EvidenceKey = tuple[str, str, int, str, float, int]
 # Store._adjust_ledger_pairs: keeps ledger_pairs equal to the evidence counted.
 AdjustPairs = Callable[[Sequence[EvidenceKey], Sequence[EvidenceKey]], None]
 
 # The rows of evidence that name the surname, as actor or as target (evidence_actor,
 # evidence_target). UNION keeps a row that names it twice once.
 _EVIDENCE_NAMING = (
-    "SELECT id, actor, target, declared, polarity, statement_id, confidence FROM evidence "
-    "WHERE actor = ?1 UNION SELECT id, actor, target, declared, polarity, statement_id, "
-    "confidence FROM evidence WHERE target = ?1"
+    "SELECT id, actor, target, declared, polarity, statement_id, confidence, believed "
+    "FROM evidence WHERE actor = ?1 UNION SELECT id, actor, target, declared, polarity, "
+    "statement_id, confidence, believed FROM evidence WHERE target = ?1"
 )
 
 
@@ -38,6 +38,11 @@ class _Evidence:
     polarity: str
     statement_id: int
     confidence: float
+    believed: int
+
+    def key(self, actor: str, target: str) -> EvidenceKey:
+        """This evidence as ``ledger_pairs`` counts it, under that actor and target."""
+        return (actor, target, self.declared, self.polarity, self.confidence, self.believed)
 
 
 def person_renames(db: sqlite3.Connection) -> list[tuple[str, str]]:
@@ -122,10 +127,10 @@ def _rename_evidence(db: sqlite3.Connection, old: str, new: str, adjust_pairs: A
             dropped.append((row.id,))
             continue
         kept.append((actor, target, row.id))
-        added.append((actor, target, row.declared, row.polarity, row.confidence))
+        added.append(row.key(actor, target))
     db.executemany("DELETE FROM evidence WHERE id = ?", dropped)
     db.executemany("UPDATE evidence SET actor = ?, target = ? WHERE id = ?", kept)
-    removed = [(row.actor, row.target, row.declared, row.polarity, row.confidence) for row in rows]
+    removed = [row.key(row.actor, row.target) for row in rows]
     adjust_pairs(removed, added)
 
 

@@ -46,6 +46,22 @@ LEDGER_COUNTS: tuple[tuple[bool, Polarity], ...] = tuple(
 LEDGER_COUNT_COLUMNS: tuple[str, ...] = tuple(
     f"{'declared' if declared else 'expressed'}_{polarity}" for declared, polarity in LEDGER_COUNTS
 )
+LedgerSide = Literal["declared", "expressed", "believed"]
+# The evidence ``e`` of each side of a ledger entry. What an actor is only reported to
+# believe (schema 10) has declared 0 but is not expressed: every count of the expressed
+# side must leave it out, or thought would count as speech.
+LEDGER_SIDES: dict[LedgerSide, str] = {
+    "declared": "e.declared = 1",
+    "expressed": "e.declared = 0 AND e.believed = 0",
+    "believed": "e.believed = 1",
+}
+
+
+def counted_side(declared: bool) -> str:
+    """The clause on evidence ``e`` of the declared (True) or the expressed side."""
+    return LEDGER_SIDES["declared" if declared else "expressed"]
+
+
 OUTLET_NAME = "coalesce(o.name, o.domain)"
 _FTS_SYNTAX_ERROR = re.compile(
     r"fts5: syntax error|unterminated string|no such column|unknown special query", re.I
@@ -146,10 +162,13 @@ class LedgerSource:
     alias: str
     table: str
     weight: str  # the evidence of the rows grouped
+    # The rows that hold declared or expressed evidence: not believed evidence, nor a
+    # pair that has only that (whose evidence is 0).
+    counted: str
 
 
-_EVIDENCE = LedgerSource("e", "evidence e", "COUNT(*)")
-_TOTALS = LedgerSource("p", "ledger_pairs p", "SUM(p.evidence)")
+_EVIDENCE = LedgerSource("e", "evidence e", "COUNT(*)", "e.believed = 0")
+_TOTALS = LedgerSource("p", "ledger_pairs p", "SUM(p.evidence)", "p.evidence > 0")
 
 
 def ledger_source(query: LedgerFilter, group_by: LedgerGrouping | None = None) -> LedgerSource:
@@ -202,18 +221,22 @@ def ledger(
     if examples > 0 and entries:
         evidence_where = where if source is _EVIDENCE else ledger_where(db, query, "e")
         for entry, row in zip(entries, rows, strict=True):
-            for flag, counted in ((1, entry.declared), (0, entry.expressed)):
-                if sum(counted.values()):
-                    entry.examples += _ledger_examples(
-                        db, evidence_where, grouping, entry, row[2], flag, examples
-                    )
+            sides: dict[LedgerSide, int] = {
+                "declared": sum(entry.declared.values()),
+                "expressed": sum(entry.expressed.values()),
+                "believed": entry.believed,
+            }
+            for side in (side for side, counted in sides.items() if counted):
+                entry.examples += _ledger_examples(
+                    db, evidence_where, grouping, entry, row[2], side, examples
+                )
     return entries
 
 
 def _ledger_by_evidence(grouping: _Grouping, where: Where) -> str:
     """Counted from each piece of evidence, grouped: one row as ``_ledger_entry`` reads it."""
     counts = ", ".join(
-        f"SUM(e.declared = {int(declared)} AND e.polarity = '{polarity}')"
+        f"SUM({counted_side(declared)} AND e.polarity = '{polarity}')"
         for declared, polarity in LEDGER_COUNTS
     )
     # Without a grouping the pairs are grouped by actor and target alone, which the
@@ -221,8 +244,8 @@ def _ledger_by_evidence(grouping: _Grouping, where: Where) -> str:
     keys = "e.actor, e.target" if grouping.key == "NULL" else "e.actor, e.target, grp"
     return (
         f"SELECT g.*, {grouping.name}, a.actor_type, a.country FROM ("
-        f"  SELECT e.actor, e.target, {grouping.key} AS grp, {counts}, COUNT(*) AS n, "
-        f"  MIN(e.published), MAX(e.published) FROM evidence e {grouping.join} "
+        f"  SELECT e.actor, e.target, {grouping.key} AS grp, {counts}, SUM(e.believed = 0) AS n, "
+        f"  MIN(e.published), MAX(e.published), SUM(e.believed) FROM evidence e {grouping.join} "
         f"  WHERE {where.sql()} GROUP BY {keys} "
         f"  ORDER BY n DESC, {keys} LIMIT ? OFFSET ?"
         f") g LEFT JOIN actors a ON a.name = g.actor "
@@ -235,7 +258,7 @@ def _ledger_by_totals(where: Where) -> str:
     counts = ", ".join(f"p.{column}" for column in LEDGER_COUNT_COLUMNS)
     return (
         f"SELECT p.actor, p.target, NULL, {counts}, p.evidence, p.first_published, "
-        "p.last_published, NULL, a.actor_type, a.country FROM ledger_pairs p "
+        "p.last_published, p.believed, NULL, a.actor_type, a.country FROM ledger_pairs p "
         f"LEFT JOIN actors a ON a.name = p.actor WHERE {where.sql()} "
         "ORDER BY p.evidence DESC, p.actor, p.target LIMIT ? OFFSET ?"
     )
@@ -243,19 +266,21 @@ def _ledger_by_totals(where: Where) -> str:
 
 def _ledger_entry(row: Sequence[Any]) -> LedgerEntry:
     """The one builder of ledger entries: actor, target, group key, the six counts of
-    ``LEDGER_COUNTS``, evidence, first and last date, group name, actor type and country."""
+    ``LEDGER_COUNTS``, evidence, first and last date, believed evidence, group name, actor
+    type and country."""
     counts = dict(zip(LEDGER_COUNTS, row[3:9], strict=True))
     return LedgerEntry(
         actor=row[0],
-        actor_type=row[13] or "unknown",
-        actor_country=row[14],
+        actor_type=row[14] or "unknown",
+        actor_country=row[15],
         target=row[1],
-        group=None if row[12] is None else str(row[12]),
+        group=None if row[13] is None else str(row[13]),
         declared={polarity: counts[(True, polarity)] for polarity in POLARITIES},
         expressed={polarity: counts[(False, polarity)] for polarity in POLARITIES},
         evidence=row[9],
         first_published=row[10],
         last_published=row[11],
+        believed=row[12],
     )
 
 
@@ -265,18 +290,18 @@ def _ledger_examples(
     grouping: _Grouping,
     entry: LedgerEntry,
     group_key: object,
-    declared: int,
+    side: LedgerSide,
     limit: int,
 ) -> list[EvidenceExample]:
-    """The most recent evidence of one ledger entry (declared or expressed)."""
+    """The most recent evidence of one side of a ledger entry."""
     group_clause = "" if grouping.key == "NULL" else f" AND {grouping.key} IS ?"
     group_parameters = () if grouping.key == "NULL" else (group_key,)
-    # declared as fixed text (0 or 1), not a parameter: only then may SQLite read the
-    # declared side from the partial index evidence_declared.
+    # The side as fixed text, not a parameter: only then may SQLite read the declared
+    # side from the partial index evidence_declared.
     rows = db.execute(
         f"SELECT {EVIDENCE_COLUMNS} FROM evidence e {grouping.join} {EVIDENCE_JOINS} "
         f"WHERE {where.sql()} AND e.actor = ? AND e.target = ? "
-        f"AND e.declared = {int(declared)}{group_clause} "
+        f"AND {LEDGER_SIDES[side]}{group_clause} "
         "ORDER BY e.published DESC, e.confidence DESC LIMIT ?",
         (*where.parameters, entry.actor, entry.target, *group_parameters, limit),
     ).fetchall()
@@ -285,7 +310,7 @@ def _ledger_examples(
 
 EVIDENCE_COLUMNS = (
     "e.actor, e.target, e.statement_id, e.article_id, e.declared, e.polarity, e.confidence, "
-    f"s.content, s.speaker, e.published, {OUTLET_NAME}, a.url"
+    f"s.content, s.speaker, e.published, {OUTLET_NAME}, a.url, e.believed"
 )
 EVIDENCE_JOINS = (
     "JOIN statements s ON s.id = e.statement_id JOIN articles a ON a.id = e.article_id "
@@ -307,6 +332,7 @@ def evidence_example(row: Sequence[Any]) -> EvidenceExample:
         published=row[9],
         outlet=row[10],
         url=row[11],
+        believed=bool(row[12]),
     )
 
 

@@ -188,7 +188,8 @@ class StoreReader:
 
     def stored_article(self, article_id: int) -> Article | None:
         """One article as the pipeline's ``Article`` (``saywho.article/1`` through
-        ``article_to_dict``); ``cue_lemma`` and ``believed`` are not stored."""
+        ``article_to_dict``), as ``saywho analyze`` gave it, ``believed`` evidence included;
+        statements stored before schema 6 have no ``cue_lemma``."""
         return one_article.stored_article(self._db, article_id)
 
     def has_article(self, article_id: int) -> bool:

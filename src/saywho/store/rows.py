@@ -74,6 +74,9 @@ class EvidenceExample:
     published: str | None
     outlet: str | None
     url: str | None
+    # What the actor is only reported to believe (a statement of medium thought): evidence
+    # of neither side, ``declared`` is False.
+    believed: bool = False
 
 
 @dataclass
@@ -81,7 +84,9 @@ class LedgerEntry:
     """What ``actor`` declares toward ``target`` beside what it expresses.
 
     Counts are pieces of evidence (statement x actor x target) by polarity.
-    ``group`` is the outlet, label or outlet country when the query groups.
+    ``evidence`` counts the declared and the expressed; ``believed`` apart, what the
+    actor is only reported to believe (statements of medium thought), which neither
+    side counts. ``group`` is the outlet, label or outlet country when the query groups.
     """
 
     actor: str
@@ -94,6 +99,7 @@ class LedgerEntry:
     evidence: int
     first_published: str | None
     last_published: str | None
+    believed: int = 0
     examples: list[EvidenceExample] = field(default_factory=list)
 
 

@@ -355,14 +355,7 @@ def _monthly_counts(table: str, key: str, source: str, count: str) -> str:
     ``stance_months`` counts stances per target, ``actor_months`` evidence per actor;
     the two differ only in these names.
     """
-    month_new = "coalesce(substr(new.published, 1, 7), '')"
-    month_old = "coalesce(substr(old.published, 1, 7), '')"
-    add = f"""INSERT INTO {table} VALUES (new.{key}, {month_new}, new.polarity, 1)
-        ON CONFLICT DO UPDATE SET {count} = {count} + 1;"""
-    remove = f"""UPDATE {table} SET {count} = {count} - 1 WHERE {key} = old.{key}
-        AND month = {month_old} AND polarity = old.polarity;
-    DELETE FROM {table} WHERE {key} = old.{key}
-        AND month = {month_old} AND polarity = old.polarity AND {count} <= 0;"""
+    add, remove = _monthly_add(table, key, count), _monthly_remove(table, key, count)
     return f"""CREATE TABLE {table} (
     {key} TEXT NOT NULL,
     month TEXT NOT NULL,  -- '' for undated rows
@@ -384,6 +377,22 @@ CREATE TRIGGER {table}_update AFTER UPDATE OF {key}, polarity, published ON {sou
     {add}
 END;
 """
+
+
+def _monthly_add(table: str, key: str, count: str) -> str:
+    """The statement that counts ``new`` in a table of ``_monthly_counts``."""
+    month = "coalesce(substr(new.published, 1, 7), '')"
+    return f"""INSERT INTO {table} VALUES (new.{key}, {month}, new.polarity, 1)
+        ON CONFLICT DO UPDATE SET {count} = {count} + 1;"""
+
+
+def _monthly_remove(table: str, key: str, count: str) -> str:
+    """The statements that uncount ``old`` in a table of ``_monthly_counts``."""
+    month = "coalesce(substr(old.published, 1, 7), '')"
+    return f"""UPDATE {table} SET {count} = {count} - 1 WHERE {key} = old.{key}
+        AND month = {month} AND polarity = old.polarity;
+    DELETE FROM {table} WHERE {key} = old.{key}
+        AND month = {month} AND polarity = old.polarity AND {count} <= 0;"""
 
 
 _SCHEMA_9 = """
@@ -520,6 +529,90 @@ def _schema_9(connection: sqlite3.Connection) -> None:
     store_pair_strengths(connection, None)
 
 
+# 10: what an actor is only reported to believe (statements of medium thought: the
+# ledger's ``believed``) is stored as evidence marked ``believed``, so a stored article
+# reads back as analysed; it is neither declared nor expressed (``declared`` is 0 and
+# every count of either side leaves it out). ledger_pairs counts it apart (``believed``)
+# and keeps a pair that has only such evidence (``evidence`` 0); ledger_actors and
+# ledger_targets, whose ``evidence`` totals declared and expressed evidence, keep no actor
+# or target without any, and actor_months counts only evidence that is. The covering
+# indexes gain the column, so that filtered ledgers still read only the index.
+_SCHEMA_10 = """
+ALTER TABLE evidence ADD COLUMN believed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ledger_pairs ADD COLUMN believed INTEGER NOT NULL DEFAULT 0;
+DROP INDEX evidence_actor;
+DROP INDEX evidence_target;
+DROP INDEX evidence_published;
+CREATE INDEX evidence_actor
+    ON evidence(actor, target, published, declared, polarity, confidence, outlet_id, believed);
+CREATE INDEX evidence_target
+    ON evidence(target, actor, published, declared, polarity, confidence, outlet_id, believed);
+CREATE INDEX evidence_published
+    ON evidence(published, actor, target, declared, polarity, confidence, outlet_id, believed);
+DROP TRIGGER actor_months_insert;
+DROP TRIGGER actor_months_delete;
+DROP TRIGGER actor_months_update;
+{actor_months}
+DROP TRIGGER ledger_totals_insert;
+DROP TRIGGER ledger_totals_delete;
+DROP TRIGGER ledger_totals_update;
+{ledger_totals}
+"""
+
+
+def _unflagged_monthly_triggers(table: str, key: str, source: str, count: str, flag: str) -> str:
+    """The triggers of a ``_monthly_counts`` table that count only the rows of ``source``
+    whose column ``flag`` is 0 (a row whose flag changes is counted or uncounted)."""
+    add, remove = _monthly_add(table, key, count), _monthly_remove(table, key, count)
+    changed = f"{key}, polarity, published, {flag}"
+    return f"""CREATE TRIGGER {table}_insert AFTER INSERT ON {source} WHEN new.{flag} = 0 BEGIN
+    {add}
+END;
+CREATE TRIGGER {table}_delete AFTER DELETE ON {source} WHEN old.{flag} = 0 BEGIN
+    {remove}
+END;
+CREATE TRIGGER {table}_update AFTER UPDATE OF {changed} ON {source} WHEN old.{flag} = 0 BEGIN
+    {remove}
+END;
+CREATE TRIGGER {table}_update_counted AFTER UPDATE OF {changed} ON {source}
+    WHEN new.{flag} = 0 BEGIN
+    {add}
+END;"""
+
+
+def _ledger_totals() -> str:
+    """Triggers that keep ``ledger_actors`` and ``ledger_targets`` equal to the sums of
+    ``ledger_pairs.evidence`` per actor and per target, without rows whose sum is 0."""
+    events = (
+        ("insert", "INSERT", "new", "new.evidence"),
+        ("delete", "DELETE", "old", "-old.evidence"),
+        ("update", "UPDATE OF evidence", "new", "new.evidence - old.evidence"),
+    )
+    triggers = []
+    for name, event, row, change in events:
+        body = "".join(
+            f"""
+    INSERT INTO {table} VALUES ({row}.{column}, {change})
+        ON CONFLICT DO UPDATE SET evidence = evidence + excluded.evidence;
+    DELETE FROM {table} WHERE {column} = {row}.{column} AND evidence <= 0;"""
+            for table, column in (("ledger_actors", "actor"), ("ledger_targets", "target"))
+        )
+        triggers.append(
+            f"CREATE TRIGGER ledger_totals_{name} AFTER {event} ON ledger_pairs BEGIN{body}\nEND;"
+        )
+    return "\n".join(triggers)
+
+
+def schema_10_script() -> str:
+    """Migration 10's SQL, its triggers filled in."""
+    actor_months = _unflagged_monthly_triggers(
+        "actor_months", "actor", "evidence", "evidence", "believed"
+    )
+    return _SCHEMA_10.replace("{actor_months}", actor_months).replace(
+        "{ledger_totals}", _ledger_totals()
+    )
+
+
 # Append new migrations; never edit or reorder the ones a release has shipped.
 MIGRATIONS: Sequence[Migration] = (
     _script(_SCHEMA_1),
@@ -531,6 +624,7 @@ MIGRATIONS: Sequence[Migration] = (
     _script(_SCHEMA_7),
     _script(_SCHEMA_8),
     _schema_9,
+    _script(schema_10_script()),
 )
 
 

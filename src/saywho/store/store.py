@@ -43,8 +43,8 @@ __all__ = ["DEFAULT_DB", "SaveOutcome", "Store", "StoredInput", "write_transacti
 
 SaveOutcome = Literal["ingested", "updated", "reanalyzed", "unchanged"]
 # Fixed text built from the constant column names of LEDGER_COUNT_COLUMNS and WEIGHT_COLUMNS:
-# the six counts, the evidence, the six weights.
-_PAIR_SUMS = (*LEDGER_COUNT_COLUMNS, "evidence", *WEIGHT_COLUMNS)
+# the six counts, the evidence, the six weights, the believed evidence.
+_PAIR_SUMS = (*LEDGER_COUNT_COLUMNS, "evidence", *WEIGHT_COLUMNS, "believed")
 _UPSERT_PAIR = (
     f"INSERT INTO ledger_pairs (actor, target, {', '.join(_PAIR_SUMS)}) "
     f"VALUES (?, ?, {', '.join('?' * len(_PAIR_SUMS))}) "
@@ -181,7 +181,8 @@ class Store(StoreReader):
             (*values, article_id),
         )
         removed: list[EvidenceKey] = db.execute(
-            "SELECT e.actor, e.target, e.declared, e.polarity, e.confidence FROM evidence e "
+            "SELECT e.actor, e.target, e.declared, e.polarity, e.confidence, e.believed "
+            "FROM evidence e "
             "JOIN statements s ON s.id = e.statement_id WHERE s.article_id = ?",
             (article_id,),
         ).fetchall()
@@ -240,17 +241,19 @@ class Store(StoreReader):
                 "excluded.country)",
                 (row.actor, row.actor_type, _actor_country(row.actor, row.actor_type, entities)),
             )
-            for declared, evidence_list in ((1, row.declared), (0, row.expressed)):
+            sides = ((1, 0, row.declared), (0, 0, row.expressed), (0, 1, row.believed))
+            for declared, believed, evidence_list in sides:
                 for evidence in evidence_list:
                     statement = by_local_id[evidence.statement]
                     db.execute(
-                        "INSERT INTO evidence (actor, target, declared, polarity, score, "
-                        "confidence, published, outlet_id, statement_id, article_id) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO evidence (actor, target, declared, believed, polarity, "
+                        "score, confidence, published, outlet_id, statement_id, article_id) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         (
                             row.actor,
                             row.target,
                             declared,
+                            believed,
                             evidence.polarity,
                             _stance_score(statement, row.target),
                             statement.confidence,
@@ -261,7 +264,14 @@ class Store(StoreReader):
                         ),
                     )
                     added.append(
-                        (row.actor, row.target, declared, evidence.polarity, statement.confidence)
+                        (
+                            row.actor,
+                            row.target,
+                            declared,
+                            evidence.polarity,
+                            statement.confidence,
+                            believed,
+                        )
                     )
         return added
 
@@ -269,12 +279,16 @@ class Store(StoreReader):
         self, removed: Sequence[EvidenceKey], added: Sequence[EvidenceKey]
     ) -> None:
         """Keep ledger_pairs equal to the evidence counted per actor and target."""
-        # Per pair: the six counts, the evidence, the six weights (the order of _PAIR_SUMS).
+        # Per pair: the six counts, the evidence, the six weights, the believed evidence
+        # (the order of _PAIR_SUMS).
         deltas: dict[tuple[str, str], list[int]] = {}
         counted = len(LEDGER_COUNTS)
         for sign, keys in ((-1, removed), (1, added)):
-            for actor, target, declared, polarity, confidence in keys:
+            for actor, target, declared, polarity, confidence, believed in keys:
                 sums = deltas.setdefault((actor, target), [0] * len(_PAIR_SUMS))
+                if believed:
+                    sums[-1] += sign
+                    continue
                 which = LEDGER_COUNTS.index((bool(declared), polarity))
                 sums[which] += sign
                 sums[counted] += sign
@@ -282,7 +296,8 @@ class Store(StoreReader):
         for (actor, target), sums in deltas.items():
             self._db.execute(_UPSERT_PAIR, (actor, target, *sums))
             self._db.execute(
-                "DELETE FROM ledger_pairs WHERE actor = ? AND target = ? AND evidence <= 0",
+                "DELETE FROM ledger_pairs WHERE actor = ? AND target = ? AND evidence <= 0 "
+                "AND believed <= 0",
                 (actor, target),
             )
             # MIN and MAX over the covering index (actor, target, published) are one seek each.

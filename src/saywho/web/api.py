@@ -86,8 +86,9 @@ def list_articles(
     "/articles/{article_id}",
     summary=f"One stored article as {SCHEMA_ID} JSON, the shape POST /api/analyze answers",
     description="Its clean text, entities with mentions, statements with speaker, cue and "
-    "content offsets, stances and ledger. The store keeps no `cue_lemma` (null) and no "
-    "`believed` evidence (empty).",
+    "content offsets, stances and ledger, with each row's `believed` evidence (what the "
+    "actor is reported to believe: statements of medium thought). Statements stored before "
+    "saywho 0.5.0 have no `cue_lemma` (null).",
     responses={404: {"description": "no such article"}},
 )
 def article(request: Request, article_id: ArticleId) -> dict[str, Any]:
@@ -165,7 +166,13 @@ def stances(
     return Page(items=rows, limit=page.limit, offset=page.offset)
 
 
-@router.get("/ledger", summary="Declared versus expressed stance per actor and target")
+@router.get(
+    "/ledger",
+    summary="Declared versus expressed stance per actor and target",
+    description="`declared` and `expressed` count evidence by polarity, `evidence` both; "
+    "`believed` counts apart what the actor is reported to believe (statements of medium "
+    "thought), which neither side counts, and its `examples` have `believed` true.",
+)
 def ledger(
     request: Request,
     query: Annotated[LedgerFilter, Depends(ledger_filter)],

@@ -2,7 +2,8 @@
 
 The filters are those of ``saywho ledger``. A cell links back to the page with
 ``cell_actor`` and ``cell_target`` set, which opens that cell's evidence: the
-statements behind it with their confidence, as ``Store.ledger`` gives them.
+statements behind it with their confidence, as ``Store.ledger`` gives them. What
+the actor is only reported to believe is shown apart, where there is any.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Cell:
     declared_class: str
     expressed: int
     expressed_class: str
+    believed: int
     selected: bool
 
 
@@ -52,6 +54,7 @@ def cells(
                 line.append(None)
                 continue
             declared, expressed = entry.declared, entry.expressed
+            believed = f", reported to believe {entry.believed}" if entry.believed else ""
             line.append(
                 Cell(
                     actor=entry.actor,
@@ -59,11 +62,13 @@ def cells(
                     href=f"{base}{separator}cell_actor={quoted[entry.actor]}"
                     f"&cell_target={quoted[entry.target]}#evidence",
                     title=f"{entry.actor} → {entry.target}: declared −/=/+ "
-                    f"{polarity_counts(declared)}, expressed −/=/+ {polarity_counts(expressed)}",
+                    f"{polarity_counts(declared)}, expressed −/=/+ {polarity_counts(expressed)}"
+                    f"{believed}",
                     declared=sum(declared.values()),
                     declared_class=stance_class(declared),
                     expressed=sum(expressed.values()),
                     expressed_class=stance_class(expressed),
+                    believed=entry.believed,
                     selected=(entry.actor, entry.target) == selected,
                 )
             )
@@ -71,7 +76,7 @@ def cells(
     return grid
 
 
-EVIDENCE_SHOWN = 50  # of declared and of expressed evidence each
+EVIDENCE_SHOWN = 50  # of declared, of expressed and of believed evidence each
 MAX_SIDE = 60
 
 

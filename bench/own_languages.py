@@ -1,21 +1,27 @@
-"""Russian attribution (``rules-ru``) on the project's own labelled paragraphs, and speed.
+"""Attribution in languages no gold data covers, on the project's own labelled
+paragraphs, and speed.
 
-    python bench/russian.py
+    python bench/own_languages.py [--languages ru,fr]
 
-bench/data/russian_dev.jsonl (24 paragraphs, the rules were developed on them)
-and russian_test.jsonl (10, written afterwards) hold short news-style paragraphs
-written for saywho (no third-party text), each with its statements: speaker, cue
-and content as they appear in the text (content in pieces where a line is
-interrupted by its cue), kind and act. A gold statement is found when a predicted statement's
+Each language runs the attributor ``saywho.languages`` gives it (Russian
+``rules-ru``, French ``quotes``). bench/data/russian_dev.jsonl (24 paragraphs,
+the Russian rules were developed on them), russian_test.jsonl (10, written
+afterwards) and french_test.jsonl (12, written after the French cue words and
+never used to change them) hold short news-style paragraphs written for saywho
+(no third-party text), each with its statements: speaker, cue and content as
+they appear in the text (content in pieces where a line is interrupted by its
+cue), kind and act; a paragraph with no statement tests that actions are not
+reported. A gold statement is found when a predicted statement's
 content covers more than half of its characters (greedy, one to one). Also
 printed: token-level F1 for source, cue and content over all paragraphs (the
 measure of the held-out Russian set), and the time per 1000 characters of a
-Russian article beside an English one of the same length, both parsed, resolved
+language's article beside an English one of the same length, both parsed, resolved
 and attributed (no stance), on this machine.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import time
@@ -26,14 +32,22 @@ from typing import Any
 from saywho.attribution import create_attributor
 from saywho.entities.kb import load_knowledge_base
 from saywho.entities.resolve import EntityResolver
+from saywho.languages import setup_for
 from saywho.model import Statement
 from saywho.nlp import load_spacy
-from saywho.nlp.russian import load_russian
 
-DATA = Path(__file__).resolve().parent / "data" / "russian_dev.jsonl"
-# Written after the rules, and not used to change them: the honest number.
-TEST = Path(__file__).resolve().parent / "data" / "russian_test.jsonl"
-ENGLISH = Path(__file__).resolve().parent / "data" / "acts.jsonl"
+DATA = Path(__file__).resolve().parent / "data"
+ENGLISH = DATA / "acts.jsonl"
+# Per language, its sets: the one its rules were written on, then the honest one
+# (written after the rules, and not used to change them).
+SETS = {
+    "ru": (
+        ("dev (the rules were written on it)", "russian_dev.jsonl"),
+        ("test", "russian_test.jsonl"),
+    ),
+    "fr": (("test", "french_test.jsonl"),),
+    "cs": (("dev (the rules were written on it)", "czech_dev.jsonl"), ("test", "czech_test.jsonl")),
+}
 FOUND = 0.5
 ROLES = ("speaker", "cue", "content")
 _WORD = re.compile(r"\w+")
@@ -157,26 +171,40 @@ def _print_quality(result: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    russian = analyzer(load_russian(), "rules-ru")
-    for name, path in (("dev (the rules were written on it)", DATA), ("test", TEST)):
-        print(f"{name}, {path.name}:")
-        _print_quality(evaluate(russian, path))
-    _print_speed(russian)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--languages", default=",".join(SETS), help="of: " + ", ".join(SETS))
+    languages = parser.parse_args().languages.split(",")
+    timings = {}
+    for language in languages:
+        setup = setup_for(language)
+        analyze = analyzer(load_spacy(setup.spacy_model), setup.attributor)
+        for name, file in SETS[language]:
+            print(f"{language}, {name}, {file}:")
+            _print_quality(evaluate(analyze, DATA / file))
+        timings[f"{language}, {setup.attributor}"] = analyze
+    _print_speed(timings, languages)
 
 
-def _print_speed(russian: Callable[[str], list[Statement]]) -> None:
-    """Both languages on texts of one length cut from the project's own sentences."""
+def _print_speed(
+    analyzers: dict[str, Callable[[str], list[Statement]]], languages: list[str]
+) -> None:
+    """Each language beside English on texts of one length cut from the project's own
+    sentences."""
     english_text = " ".join(json.loads(line)["text"] for line in _lines(ENGLISH))
-    russian_text = "\n".join(json.loads(line)["text"] for line in _lines(DATA) * 10)
-    length = min(len(english_text), len(russian_text))
-    english_text, russian_text = english_text[:length], russian_text[:length]
-    timings = {
-        "Russian, rules-ru": ms_per_1000_chars(russian, russian_text),
-        "English, rules": ms_per_1000_chars(analyzer(load_spacy(), "rules"), english_text),
-        "English, minilm (default)": ms_per_1000_chars(
-            analyzer(load_spacy(), "minilm"), english_text
-        ),
+    texts = {
+        name: "\n".join(
+            json.loads(line)["text"] for line in _lines(DATA / SETS[language][0][1]) * 10
+        )
+        for name, language in zip(analyzers, languages, strict=True)
     }
+    length = min(len(english_text), *(len(text) for text in texts.values()))
+    timings = {
+        name: ms_per_1000_chars(analyze, texts[name][:length])
+        for name, analyze in analyzers.items()
+    }
+    english = {"English, rules": "rules", "English, minilm (default)": "minilm"}
+    for name, attributor in english.items():
+        timings[name] = ms_per_1000_chars(analyzer(load_spacy(), attributor), english_text[:length])
     print(f"speed on {length} characters (parse, entities, attribution; no stance):")
     for name, ms in timings.items():
         print(f"  {name}: {ms:.1f} ms / 1000 characters")

@@ -1,0 +1,106 @@
+"""Czech through the quotation-mark and cue-word attributor (``quotes``), on our own
+sentences: reported clauses, "podle X" phrases, titles before names, pro-drop cues."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from saywho.attribution import create_attributor
+from saywho.entities.kb import load_knowledge_base
+from saywho.entities.resolve import EntityResolver
+from saywho.languages import DEFAULT_LANGUAGES, setup_for
+from saywho.model import Statement
+from saywho.nlp import load_spacy
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return load_spacy(setup_for("cs").spacy_model)
+
+
+def _statements(nlp: Language, text: str) -> list[Statement]:
+    doc = nlp(text)
+    statements = create_attributor(setup_for("cs").attributor)(
+        doc, EntityResolver(nlp, load_knowledge_base())(doc)
+    )
+    for statement in statements:  # every offset indexes the input
+        for piece in statement.content:
+            assert text[piece.start : piece.end] == piece.text
+    return statements
+
+
+def _one(statements: list[Statement], phrase: str) -> Statement:
+    found = [s for s in statements if phrase in s.content_text]
+    assert len(found) == 1, [(s.content_text, s.speaker) for s in statements]
+    return found[0]
+
+
+def test_czech_is_analysed_by_default() -> None:
+    assert "cs" in DEFAULT_LANGUAGES
+
+
+def test_a_reported_clause_leaves_out_its_complementizer_and_keeps_the_title(
+    nlp: Language,
+) -> None:
+    text = "Ministr zdravotnictví Jan Kovář uvedl, že nemocnice mají dost lůžek."
+    statement = _one(_statements(nlp, text), "nemocnice mají dost lůžek")
+    assert statement.content_text == "nemocnice mají dost lůžek"
+    assert statement.speaker and statement.speaker.text == "Ministr zdravotnictví Jan Kovář"
+    assert statement.kind == "indirect"
+
+
+def test_an_object_between_cue_and_clause_is_not_the_speaker(nlp: Language) -> None:
+    text = "Starostka Věra Malá obvinila radní, že zdržují stavbu mostu."
+    statement = _one(_statements(nlp, text), "zdržují stavbu mostu")
+    assert statement.speaker and statement.speaker.text == "Starostka Věra Malá"
+    assert statement.act == "accusation"
+
+
+def test_a_source_phrase_needs_no_comma(nlp: Language) -> None:
+    text = (
+        "Podle krajského hejtmana Ivana Berana se silnice otevře v květnu. "
+        "Podle Putina je spolupráce „na dobré cestě“. "
+        "Řidiči by podle něj měli počítat se zdržením."
+    )
+    statements = _statements(nlp, text)
+    hejtman = _one(statements, "silnice otevře v květnu")
+    assert hejtman.speaker and hejtman.speaker.text == "krajského hejtmana Ivana Berana"
+    putin = _one(statements, "spolupráce")
+    assert putin.speaker and putin.speaker.entity == "Vladimir Putin"
+    assert putin.kind == "mixed"
+    drivers = _one(statements, "počítat se zdržením")
+    assert [p.text for p in drivers.content] == ["Řidiči by", "měli počítat se zdržením"]
+    assert drivers.speaker and drivers.speaker.text == "něj"
+
+
+def test_a_quotation_after_a_full_stop_is_its_own_sentence_and_keeps_the_speaker(
+    nlp: Language,
+) -> None:
+    text = (
+        "Mluvčí Kremlu Dmitrij Peskov uvedl, že jednání budou pokračovat i v příštím týdnu. "
+        "„Nikam nespěcháme a nic neslibujeme,“ dodal."
+    )
+    statements = _statements(nlp, text)
+    assert len(statements) == 2
+    quotation = _one(statements, "Nikam nespěcháme")
+    assert quotation.kind == "direct"
+    # A person before the place in the speaker's phrase: Peskov, not the Kremlin.
+    assert quotation.speaker and quotation.speaker.entity == "Dmitry Peskov"
+
+
+def test_actions_are_not_statements(nlp: Language) -> None:
+    text = "Senát ve čtvrtek schválil novelu zákona. Hlasovalo pro ni 50 senátorů."
+    assert _statements(nlp, text) == []
+
+
+def test_an_agency_or_a_channel_beside_the_cue_is_not_the_speaker(nlp: Language) -> None:
+    text = (
+        "„Most otevřeme ještě letos v létě,“ řekl ČTK starosta Karel Vondra. "
+        "Radní Eva Šindelářová pro Deník Jih uvedla, že peníze jsou připravené."
+    )
+    statements = _statements(nlp, text)
+    mayor = _one(statements, "Most otevřeme")
+    assert mayor.speaker and mayor.speaker.text == "starosta Karel Vondra"
+    councillor = _one(statements, "peníze jsou připravené")
+    assert councillor.speaker and councillor.speaker.text == "Radní Eva Šindelářová"
