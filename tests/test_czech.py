@@ -85,6 +85,7 @@ def test_a_quotation_after_a_full_stop_is_its_own_sentence_and_keeps_the_speaker
     assert len(statements) == 2
     quotation = _one(statements, "Nikam nespěcháme")
     assert quotation.kind == "direct"
+    assert quotation.content_text == "Nikam nespěcháme a nic neslibujeme,"  # not its marks
     # A person before the place in the speaker's phrase: Peskov, not the Kremlin.
     assert quotation.speaker and quotation.speaker.entity == "Dmitry Peskov"
 

@@ -302,7 +302,8 @@ def quotations(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
         # The source follows "selon", "podle" wherever the quotation is.
         after = cue is not None and (cue.idx >= end or cue.lower_ in lexicon.source_phrases)
         speaker = None if cue is None else _speaker_of(doc, cue, lexicon, after)
-        yield _candidate(cue, speaker, [(start, end)], direct=True)
+        # The marks frame what was said; they are not said (docs/annotation.md).
+        yield _candidate(cue, speaker, [(start + 1, end - 1)], direct=True)
 
 
 def _reported(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
