@@ -1,5 +1,6 @@
-"""Czech through the quotation-mark and cue-word attributor (``quotes``), on our own
-sentences: reported clauses, "podle X" phrases, titles before names, pro-drop cues."""
+"""Czech (and Ukrainian, on request) through the quotation-mark and cue-word
+attributor (``quotes``), on our own sentences: reported clauses, "podle X" phrases,
+titles before names, pro-drop cues."""
 
 from __future__ import annotations
 
@@ -105,3 +106,20 @@ def test_an_agency_or_a_channel_beside_the_cue_is_not_the_speaker(nlp: Language)
     assert mayor.speaker and mayor.speaker.text == "starosta Karel Vondra"
     councillor = _one(statements, "peníze jsou připravené")
     assert councillor.speaker and councillor.speaker.text == "Radní Eva Šindelářová"
+
+
+def test_ukrainian_on_request_reads_its_cue_words_and_source_phrases() -> None:
+    nlp = load_spacy(setup_for("uk").spacy_model)
+    text = (
+        "Міністр освіти Олена Ткач заявила, що навчання почнеться вчасно. "
+        "За словами речника Кремля Дмитра Пєскова, Москва не втручається у вибори."
+    )
+    doc = nlp(text)
+    statements = create_attributor(setup_for("uk").attributor)(
+        doc, EntityResolver(nlp, load_knowledge_base())(doc)
+    )
+    minister = _one(statements, "навчання почнеться вчасно")
+    assert minister.speaker and minister.speaker.text == "Міністр освіти Олена Ткач"
+    assert minister.content_text == "навчання почнеться вчасно"
+    spokesman = _one(statements, "Москва не втручається")
+    assert spokesman.speaker and spokesman.speaker.entity == "Dmitry Peskov"

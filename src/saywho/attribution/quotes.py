@@ -246,7 +246,47 @@ CZECH = Lexicon(
     addressees=frozenset({"čtk"}),
     prepositions=frozenset("pro v ve na do z ze u od před".split()),
 )
-LEXICONS = {"de": GERMAN, "fr": FRENCH, "es": SPANISH, "cs": CZECH}
+# Ukrainian past forms end in -в for a man, -ла, -ло, -ли otherwise: "заявив", "заявила".
+_UKRAINIAN_PAST = """заявив сказав повідомив зазначив додав наголосив підкреслив пояснив
+    розповів написав заперечив спростував звинуватив похвалив розкритикував засудив
+    попередив відповів визнав нагадав запевнив пообіцяв закликав підтвердив привітав
+    оголосив уточнив прокоментував вважав""".split()
+UKRAINIAN = Lexicon(
+    cues=frozenset(
+        [
+            form
+            for past in _UKRAINIAN_PAST
+            for form in (past, *(past[:-1] + e for e in ("ла", "ло", "ли")))
+        ]
+        + """заявляє заявляють каже кажуть повідомляє повідомляють зазначає наголошує
+        пише пишуть вважає вважають стверджує стверджують переконаний переконана""".split()
+    ),
+    # "За словами міністра, …", "за даними розвідки, …", "на думку експерта, …"
+    according=frozenset("словами даними думку".split()),
+    articles=frozenset(),
+    pronouns=frozenset("він вона воно вони".split()),
+    media={
+        **{form: "writing" for form in ("написав", "написала", "написали", "пише", "пишуть")},
+        **{
+            form: "thought"
+            for form in ("вважав", "вважала", "вважали", "вважає", "вважають", "переконаний")
+        },
+        "даними": "writing",
+    },
+    acts=(
+        ("заперечи", "denial"),
+        ("спростува", "denial"),
+        ("звинувати", "accusation"),
+        ("розкритикува", "criticism"),
+        ("засуди", "criticism"),
+        ("похвали", "praise"),
+        ("привіта", "praise"),
+        ("попереди", "prediction"),
+    ),
+    complementizers=frozenset({"що"}),
+    titled_subjects=True,
+)
+LEXICONS = {"de": GERMAN, "fr": FRENCH, "es": SPANISH, "cs": CZECH, "uk": UKRAINIAN}
 # For a language with no lexicon of its own: every list at once (an unknown cue is
 # simply not found; no lexicon's word is another's common word).
 ANY_LANGUAGE = Lexicon(
