@@ -306,7 +306,8 @@ def lexicon_of(doc: Doc) -> Lexicon:
 @ATTRIBUTORS.register("quotes")
 class QuoteAttributor:
     """Quotation marks and speech verbs, no parse, no model: high precision on direct
-    quotations, indirect speech only where a cue word sits next to a comma."""
+    quotations, indirect speech where a cue word sits next to a comma or a source
+    phrase ("podle X", "selon X") opens or interrupts the sentence."""
 
     def __call__(self, doc: Doc, entities: EntityIndex) -> list[Statement]:
         lexicon = lexicon_of(doc)
@@ -395,14 +396,12 @@ def _source_phrases(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
         while after < sentence.end and doc[after].text in ",:":
             after += 1
         pieces = [
-            (doc[a].idx, doc[b - 1].idx + len(doc[b - 1]))
+            _trimmed(doc, doc[a].idx, doc[b - 1].idx + len(doc[b - 1]))
             for a, b in ((sentence.start, token.i), (after, sentence.end))
             if b > a and any(t.is_alpha for t in doc[a:b])
         ]
-        pieces = [(start, end) for start, end in pieces if end > start]
         if sum(len(text_of(doc)[s:e].split()) for s, e in pieces) >= MIN_QUOTED_WORDS:
-            candidate = _candidate(token, doc[token.i + 1 : source_end], pieces, direct=False)
-            yield replace(candidate, content=[_trimmed(doc, s, e) for s, e in pieces])
+            yield _candidate(token, doc[token.i + 1 : source_end], pieces, direct=False)
 
 
 def _source_phrase_end(doc: Doc, opener: Token, lexicon: Lexicon) -> int | None:
