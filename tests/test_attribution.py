@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from spacy.tokens import Span
+from statement_checks import offsets_checked, one_saying
 
 from saywho.attribution.speakers import resolve_speaker
 from saywho.config import PipelineConfig
@@ -20,24 +21,12 @@ def pipeline() -> Pipeline:
 def _statements(pipeline: Pipeline, text: str) -> list[Statement]:
     article = pipeline.analyze_text(text)
     assert isinstance(article, Article)
-    for statement in article.statements:  # every offset indexes the article text
-        for piece in [*statement.content, *([statement.cue] if statement.cue else [])]:
-            assert article.document.text[piece.start : piece.end] == piece.text
-        if statement.speaker:
-            speaker = statement.speaker
-            assert article.document.text[speaker.start : speaker.end] == speaker.text
     assert len({s.id for s in article.statements}) == len(article.statements)
-    return article.statements
-
-
-def _one(statements: list[Statement], phrase: str) -> Statement:
-    found = [s for s in statements if phrase in s.content_text]
-    assert len(found) == 1, [(s.content_text, s.speaker) for s in statements]
-    return found[0]
+    return offsets_checked(article.document.text, article.statements)
 
 
 def test_indirect_statement_with_verb_cue(pipeline: Pipeline) -> None:
-    statement = _one(
+    statement = one_saying(
         _statements(pipeline, "Vladimir Putin said that the talks with Ukraine had failed."),
         "talks with Ukraine",
     )
@@ -52,7 +41,7 @@ def test_direct_quote_before_cue_and_pronoun_speaker(pipeline: Pipeline) -> None
         "Dmitry Peskov met reporters in Moscow. "
         '"We will not take sides in this election," he said.',
     )
-    statement = _one(statements, "not take sides")
+    statement = one_saying(statements, "not take sides")
     assert statement.speaker and statement.speaker.text == "he"
     assert statement.speaker.entity == "Dmitry Peskov"
     assert statement.kind == "direct"
@@ -65,7 +54,7 @@ def test_pronoun_refers_back_to_an_official_who_speaks_for_a_state(pipeline: Pip
         "The French Foreign Minister warned on Monday that the vote could be disrupted. "
         '"We have seen this before," she said.',
     )
-    statement = _one(statements, "seen this before")
+    statement = one_saying(statements, "seen this before")
     assert statement.speaker and statement.speaker.text == "she"
     assert statement.speaker.entity == "France"
     # Only a person's role carries "she": a state's ministry is an "it".
@@ -73,12 +62,12 @@ def test_pronoun_refers_back_to_an_official_who_speaks_for_a_state(pipeline: Pip
         pipeline,
         'The French Foreign Ministry issued a statement. "We have seen this before," she said.',
     )
-    speaker = _one(ministry, "seen this before").speaker
+    speaker = one_saying(ministry, "seen this before").speaker
     assert speaker is not None and speaker.entity is None
 
 
 def test_mixed_statement_has_a_quoted_fragment(pipeline: Pipeline) -> None:
-    statement = _one(
+    statement = one_saying(
         _statements(pipeline, 'Joe Biden said the attack was "a disgrace to the nation."'),
         "disgrace",
     )
@@ -87,7 +76,7 @@ def test_mixed_statement_has_a_quoted_fragment(pipeline: Pipeline) -> None:
 
 
 def test_according_to(pipeline: Pipeline) -> None:
-    statement = _one(
+    statement = one_saying(
         _statements(
             pipeline, "According to Microsoft, the network targeted voters in three states."
         ),
@@ -98,7 +87,7 @@ def test_according_to(pipeline: Pipeline) -> None:
 
 
 def test_noun_cue_with_agent_and_content(pipeline: Pipeline) -> None:
-    statement = _one(
+    statement = one_saying(
         _statements(
             pipeline,
             "Officials were alarmed by the revelation, by Microsoft, of covert operations "
@@ -117,7 +106,7 @@ def test_colon_block_quote_and_signature(pipeline: Pipeline) -> None:
         "– Sergei Lavrov, Russian Foreign Minister\n\n"
         "The ministry published the interview later.\n"
     )
-    statement = _one(_statements(pipeline, text), "treated our country")
+    statement = one_saying(_statements(pipeline, text), "treated our country")
     assert statement.speaker and statement.speaker.entity == "Sergei Lavrov"
     assert statement.kind == "direct"
 
@@ -126,7 +115,7 @@ def test_signature_alone_attributes_the_paragraph_above(pipeline: Pipeline) -> N
     text = (
         "We do not interfere in other countries' elections.\n\n— Dmitry Peskov, Kremlin spokesman\n"
     )
-    statement = _one(_statements(pipeline, text), "do not interfere")
+    statement = one_saying(_statements(pipeline, text), "do not interfere")
     assert statement.speaker and statement.speaker.entity == "Dmitry Peskov"
     assert statement.cue is None and statement.kind == "direct"
 
@@ -158,7 +147,7 @@ def test_participle_cue_takes_the_subject_of_its_clause(pipeline: Pipeline) -> N
         "The head of Russian diplomacy went further, estimating that relations with Washington "
         "had never been so tense.",
     )
-    statement = _one(statements, "never been so tense")
+    statement = one_saying(statements, "never been so tense")
     assert statement.speaker and statement.speaker.entity == "Sergei Lavrov"
 
 
@@ -220,7 +209,7 @@ def test_acts_findings_and_agentless_reports_are_not_statements(
     ],
 )
 def test_medium(pipeline: Pipeline, text: str, phrase: str, medium: str) -> None:
-    assert _one(_statements(pipeline, text), phrase).medium == medium
+    assert one_saying(_statements(pipeline, text), phrase).medium == medium
 
 
 def test_a_definite_title_resolves_to_the_person_given_it(pipeline: Pipeline) -> None:
@@ -228,7 +217,7 @@ def test_a_definite_title_resolves_to_the_person_given_it(pipeline: Pipeline) ->
         "Foreign Minister Sergei Lavrov arrived in Ankara on Monday. "
         "The minister said the talks would be hard."
     )
-    statement = _one(_statements(pipeline, text), "talks would be hard")
+    statement = one_saying(_statements(pipeline, text), "talks would be hard")
     assert statement.speaker is not None and statement.speaker.entity == "Sergei Lavrov"
 
 
@@ -257,7 +246,7 @@ def test_a_definite_title_resolves_to_the_person_given_it(pipeline: Pipeline) ->
 def test_a_state_s_office_resolves_to_its_holder(
     pipeline: Pipeline, text: str, phrase: str, speaker: str
 ) -> None:
-    statement = _one(_statements(pipeline, text), phrase)
+    statement = one_saying(_statements(pipeline, text), phrase)
     assert statement.speaker is not None and statement.speaker.entity == speaker
 
 
@@ -275,7 +264,7 @@ def test_she_is_not_a_man_the_article_calls_mr(pipeline: Pipeline) -> None:
         "Anna Weiss said she would sign. Tom Baker, a banker, agreed. "
         "Mr. Baker thanked Anna Weiss on Monday. She said that the deal was fair."
     )
-    statement = _one(_statements(pipeline, text), "deal was fair")
+    statement = one_saying(_statements(pipeline, text), "deal was fair")
     assert statement.speaker is not None and statement.speaker.entity == "Anna Weiss"
 
 
@@ -285,13 +274,13 @@ def test_a_pronoun_refers_to_the_subject_not_a_name_in_its_apposition(
     text = (
         "Anna Weiss, Maria Okonkwo's sister, arrived on Monday. She said that the talks had failed."
     )
-    statement = _one(_statements(pipeline, text), "talks had failed")
+    statement = one_saying(_statements(pipeline, text), "talks had failed")
     assert statement.speaker is not None and statement.speaker.entity == "Anna Weiss"
 
 
 def test_a_pronoun_speaker_is_not_the_person_quoted(pipeline: Pipeline) -> None:
     text = "Jennifer Cole met reporters on Monday. “I cannot speak for Tom Baker,” she said."
-    statement = _one(_statements(pipeline, text), "cannot speak for")
+    statement = one_saying(_statements(pipeline, text), "cannot speak for")
     assert statement.speaker is not None and statement.speaker.entity == "Jennifer Cole"
 
 
@@ -318,7 +307,7 @@ def test_an_acronym_is_the_organisation_it_abbreviates(pipeline: Pipeline) -> No
         "The Drug Enforcement Administration released new figures on Monday. "
         "The DEA said heroin seizures had doubled."
     )
-    statement = _one(_statements(pipeline, text), "seizures had doubled")
+    statement = one_saying(_statements(pipeline, text), "seizures had doubled")
     assert statement.speaker is not None
     assert statement.speaker.entity == "Drug Enforcement Administration"
 
@@ -330,7 +319,7 @@ def test_a_quotation_paragraph_without_a_cue_takes_the_previous_speaker() -> Non
         '"We will not give in," Sergei Lavrov said on Monday.\n'
         '"We never have and we never will give in to such pressure from anyone."'
     )
-    statement = _one(_statements(learned, text), "never have")
+    statement = one_saying(_statements(learned, text), "never have")
     assert statement.speaker is not None and statement.speaker.entity == "Sergei Lavrov"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import spacy
+from statement_checks import offsets_checked, one_saying
 
 from saywho.attribution import create_attributor
 from saywho.attribution.candidates import Candidate
@@ -40,20 +41,9 @@ def _statements(attributor: str, text: str, language: str = "de") -> list[Statem
         nlp = spacy.blank(language)
         nlp.add_pipe("sentencizer")
         doc = nlp(text)
-    statements = create_attributor(attributor)(doc, EntityIndex())
-    for statement in statements:  # every offset indexes the text
-        for piece in [*statement.content, *([statement.cue] if statement.cue else [])]:
-            assert text[piece.start : piece.end] == piece.text
-        if statement.speaker is not None:
-            assert text[statement.speaker.start : statement.speaker.end] == statement.speaker.text
+    statements = offsets_checked(text, create_attributor(attributor)(doc, EntityIndex()))
     assert [s.id for s in statements] == [f"s{i}" for i in range(1, len(statements) + 1)]
     return statements
-
-
-def _one(statements: list[Statement], phrase: str) -> Statement:
-    found = [s for s in statements if phrase in s.content_text]
-    assert len(found) == 1, [(s.content_text, s.speaker) for s in statements]
-    return found[0]
 
 
 def test_german_pipeline_splits_sentences_and_paragraphs() -> None:
@@ -70,7 +60,7 @@ def test_german_pipeline_splits_sentences_and_paragraphs() -> None:
 @pytest.mark.parametrize("attributor", ATTRIBUTORS)
 def test_direct_quotation_with_speaker_after_the_cue(attributor: str) -> None:
     statements = _statements(attributor, "„Wir werden nicht nachgeben“, sagte Scholz.")
-    statement = _one(statements, "Wir werden nicht nachgeben")
+    statement = one_saying(statements, "Wir werden nicht nachgeben")
     assert statement.speaker is not None and statement.speaker.text == "Scholz"
     assert statement.cue is not None and statement.cue.text == "sagte"
     assert statement.kind == "direct"
@@ -80,7 +70,7 @@ def test_direct_quotation_with_speaker_after_the_cue(attributor: str) -> None:
 @pytest.mark.parametrize("attributor", ATTRIBUTORS)
 def test_indirect_speech_in_the_subjunctive(attributor: str) -> None:
     text = "Die Regierung habe alle Fristen eingehalten, erklärte die Ministerin am Montag."
-    statement = _one(_statements(attributor, text), "alle Fristen eingehalten")
+    statement = one_saying(_statements(attributor, text), "alle Fristen eingehalten")
     assert statement.kind == "indirect"
     assert statement.speaker is not None and "Ministerin" in statement.speaker.text
     assert statement.cue is not None and statement.cue.text.startswith("erklärte")
@@ -94,9 +84,9 @@ def test_learned_model_finds_speaker_before_colon_and_a_report_with_dass() -> No
         "Lehrerinnen und Lehrer.“"
     )
     statements = _statements("minilm-de", text)
-    report = _one(statements, "neue Schulen")
+    report = one_saying(statements, "neue Schulen")
     assert report.speaker is not None and "Bürgermeister" in report.speaker.text
-    quote = _one(statements, "Das reicht nicht")
+    quote = one_saying(statements, "Das reicht nicht")
     assert quote.kind == "direct"
     assert quote.speaker is not None and "Gewerkschaft" in quote.speaker.text
 
@@ -108,12 +98,12 @@ def test_text_without_quotations_or_speech_has_no_statements(attributor: str) ->
 
 
 def test_writing_cue_and_denial_act() -> None:
-    written = _one(
+    written = one_saying(
         _statements("quotes", "„Die Zahlen sind eindeutig und alarmierend“, schrieb Merz."),
         "Zahlen",
     )
     assert written.medium == "writing"
-    denied = _one(
+    denied = one_saying(
         _statements("quotes", "„Das haben wir nie behauptet“, bestritt der Sprecher."),
         "nie behauptet",
     )
@@ -152,10 +142,10 @@ def test_french_and_spanish_quotations_with_the_baseline() -> None:
     french = _statements(
         "quotes", "« Nous ne céderons jamais sur ce point », a déclaré Macron.", "fr"
     )
-    assert _one(french, "céderons").speaker is not None
-    assert _one(french, "céderons").speaker.text == "Macron"  # type: ignore[union-attr]
+    assert one_saying(french, "céderons").speaker is not None
+    assert one_saying(french, "céderons").speaker.text == "Macron"  # type: ignore[union-attr]
     spanish = _statements("quotes", "«No vamos a ceder en este punto», dijo Sánchez.", "es")
-    assert _one(spanish, "ceder").speaker.text == "Sánchez"  # type: ignore[union-attr]
+    assert one_saying(spanish, "ceder").speaker.text == "Sánchez"  # type: ignore[union-attr]
 
 
 class _FixedTagger:
@@ -188,7 +178,7 @@ def _linked(
 
 
 def _speaker_of(statements: list[Statement], phrase: str) -> str | None:
-    speaker = _one(statements, phrase).speaker
+    speaker = one_saying(statements, phrase).speaker
     return None if speaker is None else speaker.text
 
 
@@ -305,7 +295,7 @@ def test_pronoun_speaker_stands_for_the_person_named_before_it() -> None:
         Entity(name="Anna Berger", type="PERSON"),
     )
     tags = [("cue", "sagte"), ("content", "die Reform komme viel zu spät")]
-    speaker = _one(_linked(text, tags, entities=entities), "Reform").speaker
+    speaker = one_saying(_linked(text, tags, entities=entities), "Reform").speaker
     assert speaker is not None and speaker.text == "sie"
     assert speaker.entity == "Anna Berger"
 
@@ -320,7 +310,7 @@ def test_a_quotation_the_tagger_stopped_short_runs_to_its_closing_mark() -> None
         ("cue", "erläuterte"),
         ("source", "die Sprecherin des Verbandes"),
     ]
-    statement = _one(_linked(text, tags), "verhandelt")
+    statement = one_saying(_linked(text, tags), "verhandelt")
     assert "das Beste für alle“" in statement.content_text
     assert statement.speaker is not None
     assert statement.speaker.text == "die Sprecherin des Verbandes"

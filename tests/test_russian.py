@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from spacy.language import Language
+from statement_checks import offsets_checked, one_saying
 
 from saywho.attribution import create_attributor
 from saywho.entities.kb import Actor, KnowledgeBase
@@ -30,19 +31,7 @@ def resolver(nlp: Language) -> EntityResolver:
 
 def _statements(nlp: Language, resolver: EntityResolver, text: str) -> list[Statement]:
     doc = nlp(text)
-    statements = create_attributor("rules-ru")(doc, resolver(doc))
-    for statement in statements:  # every offset indexes the input
-        for piece in [*statement.content, *([statement.cue] if statement.cue else [])]:
-            assert text[piece.start : piece.end] == piece.text
-        if statement.speaker:
-            assert text[statement.speaker.start : statement.speaker.end] == statement.speaker.text
-    return statements
-
-
-def _one(statements: list[Statement], phrase: str) -> Statement:
-    found = [s for s in statements if phrase in s.content_text]
-    assert len(found) == 1, [(s.content_text, s.speaker) for s in statements]
-    return found[0]
+    return offsets_checked(text, create_attributor("rules-ru")(doc, resolver(doc)))
 
 
 # --- the Doc ---------------------------------------------------------------
@@ -103,7 +92,7 @@ def test_a_parse_with_cycles_or_two_roots_becomes_one_tree() -> None:
 def test_quotation_before_its_cue_is_a_direct_denial(
     nlp: Language, resolver: EntityResolver
 ) -> None:
-    statement = _one(
+    statement = one_saying(
         _statements(nlp, resolver, "«Россия не вмешивается в выборы в США», — заявил Песков."),
         "не вмешивается",
     )
@@ -117,7 +106,7 @@ def test_quotation_before_its_cue_is_a_direct_denial(
 
 def test_dialogue_line_goes_on_after_its_cue(nlp: Language, resolver: EntityResolver) -> None:
     text = "— Мы готовы к диалогу, — сказал Песков. — Но не на любых условиях."
-    statement = _one(_statements(nlp, resolver, text), "готовы к диалогу")
+    statement = one_saying(_statements(nlp, resolver, text), "готовы к диалогу")
     assert [p.text for p in statement.content] == ["Мы готовы к диалогу", "Но не на любых условиях"]
     assert statement.kind == "direct"
     assert statement.speaker and statement.speaker.entity == "Dmitry Peskov"
@@ -131,11 +120,11 @@ def test_reported_clause_and_pronoun_of_the_speakers_gender(
         "Она отметила, что переговоры продолжатся. Он добавил, что санкции не помогут."
     )
     statements = _statements(nlp, resolver, text)
-    hers = _one(statements, "переговоры продолжатся")
+    hers = one_saying(statements, "переговоры продолжатся")
     assert hers.speaker and (hers.speaker.text, hers.speaker.entity) == ("Она", "Maria Zakharova")
     assert hers.kind == "indirect"
     assert hers.content_text == "переговоры продолжатся"  # "что" introduces, it is not said
-    his = _one(statements, "санкции не помогут")
+    his = one_saying(statements, "санкции не помогут")
     assert his.speaker and his.speaker.entity == "Dmitry Peskov"
 
 
@@ -145,21 +134,21 @@ def test_aside_colon_and_by_name_quotations(nlp: Language, resolver: EntityResol
         "Как сообщил Песков, делегация уже в пути."
     )
     statements = _statements(nlp, resolver, text)
-    aside = _one(statements, "визит состоится в мае")
+    aside = one_saying(statements, "визит состоится в мае")
     assert aside.cue and aside.cue.text == "По словам"
     assert aside.speaker and aside.speaker.text == "Захаровой"
     assert aside.kind == "indirect"
-    colon = _one(statements, "Мы ждём ответа")
+    colon = one_saying(statements, "Мы ждём ответа")
     assert colon.speaker and colon.speaker.entity == "Dmitry Peskov"
     assert (colon.cue, colon.kind) == (None, "direct")
-    reported = _one(statements, "делегация уже в пути")
+    reported = one_saying(statements, "делегация уже в пути")
     assert reported.cue and reported.cue.text == "сообщил"
 
 
 def test_quotation_after_a_colon_and_an_addressee(nlp: Language, resolver: EntityResolver) -> None:
     """slovnet often parses the quotation as a second root: it becomes the cue's clause."""
     text = "Песков заявил журналистам: «Цены уже снизились, и это не предел»."
-    statement = _one(_statements(nlp, resolver, text), "Цены уже снизились")
+    statement = one_saying(_statements(nlp, resolver, text), "Цены уже снизились")
     assert statement.content_text == "Цены уже снизились, и это не предел"
     assert statement.kind == "direct"
     assert statement.speaker and statement.speaker.entity == "Dmitry Peskov"
@@ -183,7 +172,7 @@ def test_quotation_after_a_colon_and_an_addressee(nlp: Language, resolver: Entit
 def test_medium_and_act_from_the_cue_and_content(
     nlp: Language, resolver: EntityResolver, text: str, phrase: str, medium: str, act: str
 ) -> None:
-    statement = _one(_statements(nlp, resolver, text), phrase)
+    statement = one_saying(_statements(nlp, resolver, text), phrase)
     assert (statement.medium, statement.act) == (medium, act)
 
 
@@ -210,7 +199,7 @@ def test_a_pronoun_follows_the_last_speaker_before_a_name_in_passing(nlp: Langua
         "Сергей Лавров обвинил администрацию Байдена в ухудшении отношений. "
         "По его словам, диалог разрушен."
     )
-    statement = _one(_statements(nlp, resolver, text), "диалог разрушен")
+    statement = one_saying(_statements(nlp, resolver, text), "диалог разрушен")
     assert statement.speaker and statement.speaker.entity == "Sergei Lavrov"
 
 
@@ -224,9 +213,9 @@ def test_a_title_resolves_to_the_person_the_article_gives_it(
         "По словам дипломата, переговоры продолжатся."
     )
     statements = _statements(nlp, resolver, text)
-    minister = _one(statements, "учения завершены")
+    minister = one_saying(statements, "учения завершены")
     assert minister.speaker and minister.speaker.entity == "Павел Сомов"
-    diplomat = _one(statements, "переговоры продолжатся")
+    diplomat = one_saying(statements, "переговоры продолжатся")
     assert diplomat.speaker and diplomat.speaker.entity == "Maria Zakharova"
 
 
@@ -234,5 +223,5 @@ def test_a_title_with_no_holder_named_stays_the_states_voice(
     nlp: Language, resolver: EntityResolver
 ) -> None:
     statements = _statements(nlp, resolver, "Президент Франции заявил, что учения завершены.")
-    speaker = _one(statements, "учения завершены").speaker
+    speaker = one_saying(statements, "учения завершены").speaker
     assert speaker and speaker.text == "Президент Франции" and speaker.entity != "Maria Zakharova"
