@@ -8,7 +8,7 @@ marks, classifies the act, sets a confidence and numbers the statements.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
@@ -139,32 +139,39 @@ def to_statements(
 
 
 def _with_neighbours_speakers(text: str, statements: list[Statement]) -> list[Statement]:
-    """Speakerless quotations given the speaker of the statement just before them (in
-    the same or the previous paragraph), else of the one just after (same paragraph)."""
-
+    """Speakerless quotations given the resolved speaker of a neighbour (see
+    ``neighbour_of``), and its medium."""
     resolved = list(statements)
     for index, statement in enumerate(statements):
         if statement.speaker is not None or statement.kind == "indirect":
             continue
-        start, end = statement.content[0].start, statement.content[-1].end
-        before = [
-            s for s in resolved[:index] if s.speaker is not None and s.speaker.entity is not None
-        ]
-        after = [
-            s
-            for s in statements[index + 1 :]
-            if s.speaker is not None and s.speaker.entity is not None
-        ]
-        neighbour = None
-        if before and paragraph_breaks(text, before[-1].content[-1].end, start) <= 1:
-            neighbour = before[-1]
-        elif after and paragraph_breaks(text, end, after[0].content[0].start) == 0:
-            neighbour = after[0]
+        neighbour = neighbour_of(text, resolved, index, _resolved)
         if neighbour is not None:
             resolved[index] = replace(statement, speaker=neighbour.speaker, medium=neighbour.medium)
     return resolved
 
 
-def paragraph_breaks(text: str, start: int, end: int) -> int:
+def _resolved(statement: Statement) -> bool:
+    return statement.speaker is not None and statement.speaker.entity is not None
+
+
+def neighbour_of(
+    text: str, statements: list[Statement], index: int, lends: Callable[[Statement], bool]
+) -> Statement | None:
+    """The statement whose speaker the speakerless one at ``index`` takes (news gives a
+    speaker once for several paragraphs of quotation): the last one before it that
+    ``lends``, in the same or the previous paragraph, else the first one after it, in
+    its paragraph. ``statements`` before ``index`` may already have been filled."""
+    start, end = statements[index].content[0].start, statements[index].content[-1].end
+    before = next((s for s in reversed(statements[:index]) if lends(s)), None)
+    after = next((s for s in statements[index + 1 :] if lends(s)), None)
+    if before is not None and _paragraph_breaks(text, before.content[-1].end, start) <= 1:
+        return before
+    if after is not None and _paragraph_breaks(text, end, after.content[0].start) == 0:
+        return after
+    return None
+
+
+def _paragraph_breaks(text: str, start: int, end: int) -> int:
     """How many paragraph breaks lie between two offsets ("\n\n" is one)."""
     return len(PARAGRAPH_BREAK.findall(text, start, end)) if end > start else 0

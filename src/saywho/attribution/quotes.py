@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import ATTRIBUTORS
-from saywho.attribution.candidates import Candidate, paragraph_breaks, with_uncovered
+from saywho.attribution.candidates import Candidate, neighbour_of, with_uncovered
 from saywho.entities.resolve import EntityIndex
 from saywho.model import Act, Kind, Medium, Speaker, Statement
 from saywho.model import Span as TextSpan
@@ -580,18 +580,17 @@ def _speaker(entities: EntityIndex, span: Span | None) -> Speaker | None:
 def _speakers_from_neighbours(
     text: str, statements: list[Statement], unattributed: set[int]
 ) -> list[Statement]:
-    """A speakerless quotation gets the speaker of the statement before it (at most
-    one paragraph back), else of the next one in its paragraph; an agentless report
-    (index in ``unattributed``) stays no one's."""
+    """A speakerless statement takes a neighbour's speaker (``neighbour_of``); an
+    agentless report (index in ``unattributed``) stays no one's."""
     filled = list(statements)
     for index, statement in enumerate(statements):
         if statement.speaker is not None or index in unattributed:
             continue
-        start, end = statement.content[0].start, statement.content[-1].end
-        before = next((s for s in reversed(filled[:index]) if s.speaker is not None), None)
-        after = next((s for s in statements[index + 1 :] if s.speaker is not None), None)
-        if before is not None and paragraph_breaks(text, before.content[-1].end, start) <= 1:
-            filled[index] = replace(statement, speaker=before.speaker)
-        elif after is not None and paragraph_breaks(text, end, after.content[0].start) == 0:
-            filled[index] = replace(statement, speaker=after.speaker)
+        neighbour = neighbour_of(text, filled, index, _has_speaker)
+        if neighbour is not None:
+            filled[index] = replace(statement, speaker=neighbour.speaker)
     return filled
+
+
+def _has_speaker(statement: Statement) -> bool:
+    return statement.speaker is not None
