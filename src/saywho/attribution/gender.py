@@ -38,6 +38,8 @@ _WORD_GENDER: dict[str, Gender] = {
 # A title or an apposition says more than one pronoun in a sentence.
 _TITLE_WEIGHT = 3
 _CACHE_KEY = "saywho_genders"
+# The dependency labels of a clause's subject in spaCy's English parse.
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 
 
 def person_genders(doc: Doc, entities: EntityIndex) -> dict[str, Gender]:
@@ -82,14 +84,13 @@ def _pronoun_votes(doc: Doc, entities: EntityIndex) -> Iterator[tuple[str, Gende
     for sentence in doc.sents:
         within = [m for m in entities.within(sentence.start_char, sentence.end_char) if _named(m)]
         people = {m.entity for m in within}
-        if len(people) == 1 and any(_is_subject(doc, m) for m in within):
+        if len(people) == 1 and any(is_subject(doc, m) for m in within):
             person = people.pop()
             for token in sentence:
                 if token.lower_ in PRONOUN_GENDER:
                     yield person, PRONOUN_GENDER[token.lower_], 1
 
 
-def _is_subject(doc: Doc, mention: Mention) -> bool:
-    return any(
-        t.dep_ in ("nsubj", "nsubjpass") for t in doc[mention.token_start : mention.token_end]
-    )
+def is_subject(doc: Doc, mention: Mention) -> bool:
+    """Whether a word of the mention is a clause's subject ("Ann Lee" in "Ann Lee said")."""
+    return any(t.dep_ in SUBJECT_DEPS for t in doc[mention.token_start : mention.token_end])

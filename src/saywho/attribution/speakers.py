@@ -18,7 +18,13 @@ from itertools import chain
 
 from spacy.tokens import Doc, Span, Token
 
-from saywho.attribution.gender import PRONOUN_GENDER, Gender, person_genders
+from saywho.attribution.gender import (
+    PRONOUN_GENDER,
+    SUBJECT_DEPS,
+    Gender,
+    is_subject,
+    person_genders,
+)
 from saywho.attribution.medium import ISSUED_DOCUMENTS
 from saywho.entities.resolve import (
     PERSON_VOICES,
@@ -275,7 +281,7 @@ def _issuer(doc: Doc, entities: EntityIndex, head: Token) -> str | None:
     earlier = _previous_sentences(doc, head.sent)[: 2 * SENTENCES_BACK]
     start = earlier[-1].start if earlier else head.sent.start
     for token in reversed(doc[start : head.i]):
-        if token.lemma_ != head.lemma_ or token.dep_ in ("nsubj", "nsubjpass"):
+        if token.lemma_ != head.lemma_ or token.dep_ in SUBJECT_DEPS:
             continue
         author = _author_of(token)
         if author is None:
@@ -522,7 +528,7 @@ def _titled_subject(
         return None
     for token in sentence:
         if (
-            token.dep_ in ("nsubj", "nsubjpass")
+            token.dep_ in SUBJECT_DEPS
             and token.head.dep_ == "ROOT"
             and token.pos_ == "NOUN"
             and token.lower_ in PERSON_NOUNS
@@ -557,13 +563,13 @@ def _antecedent_in(
             return _antecedent(doc, entities, relay.i, types, gender)
     # "Prince Andrew, the brother of Charles, has told": the subject's own
     # name before the names inside its apposition.
-    heads = [m for m in subjects if _is_subject_head(doc, m)]
+    heads = [m for m in subjects if is_subject(doc, m)]
     return (main or heads or subjects or fitting[::-1])[0].entity
 
 
 def _is_main_subject(doc: Doc, mention: Mention) -> bool:
     return any(
-        t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"
+        t.dep_ in SUBJECT_DEPS and t.head.dep_ == "ROOT"
         for t in doc[mention.token_start : mention.token_end]
     )
 
@@ -573,7 +579,7 @@ def _subject_pronoun(sentence: Span, pronoun: Token) -> Token | None:
     group = _PRONOUN_GROUP.get(pronoun.lower_)
     for token in sentence:
         if (
-            token.dep_ in ("nsubj", "nsubjpass")
+            token.dep_ in SUBJECT_DEPS
             and token.head.dep_ == "ROOT"
             and group is not None
             and _PRONOUN_GROUP.get(token.lower_) == group
@@ -616,17 +622,11 @@ def _previous_sentences(doc: Doc, sentence: Span) -> list[Span]:
     return before[::-1]
 
 
-def _is_subject_head(doc: Doc, mention: Mention) -> bool:
-    return any(
-        t.dep_ in ("nsubj", "nsubjpass") for t in doc[mention.token_start : mention.token_end]
-    )
-
-
 def _in_subject(doc: Doc, mention: Mention) -> bool:
     for token in doc[mention.token_start : mention.token_end]:
         node = token
         while node.head.i != node.i:
-            if node.dep_ in ("nsubj", "nsubjpass"):
+            if node.dep_ in SUBJECT_DEPS:
                 return True
             if node.dep_ in ("pobj", "dobj", "ccomp", "advcl", "relcl"):
                 break
