@@ -326,3 +326,57 @@ def test_speaker_without_the_words_the_tagger_let_into_its_edges() -> None:
         ("content", "bleibt das Bürgeramt bis Freitag geschlossen"),
     ]
     assert _speaker_of(_linked(text, tags), "Bürgeramt") == "Regierungssprecher Paul Lenz"
+
+
+def test_a_report_going_on_in_the_subjunctive_keeps_its_speaker() -> None:
+    text = (
+        "Der Bürgermeister sagte, die Brücke werde im Mai fertig. "
+        "Die Kosten seien deutlich gestiegen. Das Wetter war am Montag schlecht."
+    )
+    tags = [
+        ("source", "Der Bürgermeister"),
+        ("cue", "sagte"),
+        ("content", "die Brücke werde im Mai fertig"),
+        ("content", "Die Kosten seien deutlich gestiegen."),
+        ("content", "Das Wetter war am Montag schlecht."),
+    ]
+    statements = _linked(text, tags)
+    assert _speaker_of(statements, "Kosten") == "Der Bürgermeister"
+    assert one_saying(statements, "Kosten").cue is None
+    # A sentence in the indicative with no cue is the author's, not a report.
+    assert not [s for s in statements if "Wetter" in s.content[0].text]
+
+
+def test_a_report_in_the_subjunctive_after_a_narrated_one_is_its_subjects() -> None:
+    text = (
+        "Die Stadtreinigung äußerte Zweifel an der Darstellung. "
+        "Für ein Jahr sei es rechtens, Abfälle dort zu lagern."
+    )
+    tags = [
+        ("source", "Die Stadtreinigung"),
+        ("content", "Für ein Jahr sei es rechtens, Abfälle dort zu lagern."),
+    ]
+    assert _speaker_of(_linked(text, tags), "rechtens") == "Die Stadtreinigung"
+
+
+def test_a_subjunctive_sentence_no_one_was_reported_before_is_left_out() -> None:
+    text = "Das Stadion war voll.\n\nDie Stimmung sei großartig gewesen."
+    tags = [("content", "Die Stimmung sei großartig gewesen.")]
+    assert _linked(text, tags) == []
+
+
+def test_nach_is_a_cue_only_before_a_report_noun() -> None:
+    reported = "Nach Angaben der Polizei wurden drei Menschen verletzt."
+    tags = [
+        ("cue", "Nach"),
+        ("source", "Angaben der Polizei"),
+        ("content", "wurden drei Menschen verletzt"),
+    ]
+    assert _speaker_of(_linked(reported, tags), "verletzt") == "Angaben der Polizei"
+    after = "Nach dem Scheitern des Antrags zog die Partei ihre Unterstützung zurück."
+    tags = [
+        ("cue", "Nach"),
+        ("source", "dem Scheitern des Antrags"),
+        ("content", "zog die Partei ihre Unterstützung zurück"),
+    ]
+    assert _linked(after, tags) == []

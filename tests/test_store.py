@@ -42,6 +42,7 @@ from saywho.store import (
 from saywho.store import schema as schema_module
 from saywho.store.contradictions import store_pair_strengths
 from saywho.store.export import EXPORT_TABLES
+from saywho.store.provenance import fingerprint
 from saywho.store.reader import CACHED_VALUES
 from saywho.store.schema import MIGRATIONS, migrate, schema_version
 
@@ -668,6 +669,15 @@ def test_reanalyze_brings_older_analyses_up_to_the_current_models(
     for table in ("articles", "statements", "stances", "evidence", "mentions"):
         assert sum(after[table].values()) == sum(before[table].values()), table
     assert after["statements"] == before["statements"]
+
+
+def test_counting_thought_as_expressed_is_another_analysis() -> None:
+    # The ledger stored differs, so a store must not mix the two under one analysis.
+    config = PipelineConfig(attributor="rules", stance_model="lexicon")
+    apart = fingerprint(provenance_of(config))
+    counted = fingerprint(provenance_of(replace(config, include_thought=True)))
+    assert apart != counted
+    assert apart == fingerprint(provenance_of(config))
 
 
 # --- queries ---------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ def provenance_of(config: PipelineConfig) -> Provenance:
     The attributors and stance models are code inside saywho, so saywho's
     version is theirs, with a digest of the model weights shipped beside them.
     The knowledge base is named by a digest of its files, since editing it
-    changes what the analysis finds.
+    changes what the analysis finds; ``include_thought`` is named because it
+    changes the ledger stored.
     """
     return Provenance(
         saywho_version=__version__,
@@ -38,6 +39,8 @@ def provenance_of(config: PipelineConfig) -> Provenance:
             if config.stance_model
             else "none",
             "knowledge-base": _knowledge_base_digest(config.knowledge_bases),
+            # The ledger stored differs: beliefs apart, or counted as expressed.
+            "ledger": "thought counted as expressed" if config.include_thought else "thought apart",
             # Learned components load their weights from here: new weights, new analysis.
             "model-files": _shipped_models_digest(),
         },
