@@ -385,6 +385,18 @@ def test_a_pronoun_follows_the_subjects_of_the_text(
     assert _speaker_of(pipeline, text, phrase, occurrence) == speaker
 
 
+def test_a_capitalised_title_and_the_pronoun_after_it_go_to_its_holder(
+    pipeline: Pipeline,
+) -> None:
+    text = (
+        "Foreign Secretary Karl Brandt arrived in Paris on Sunday. The British Foreign "
+        "Secretary said on Monday that the talks had failed. He added that sanctions "
+        "would follow."
+    )
+    assert _speaker_of(pipeline, text, "The British Foreign Secretary") == "Karl Brandt"
+    assert _speaker_of(pipeline, text, "He") == "Karl Brandt"
+
+
 def test_a_title_goes_to_the_holder_the_article_is_talking_about(pipeline: Pipeline) -> None:
     text = (
         "Gov. Eric Holm met teachers on Monday. He did not attack them, as Gov. Matt Berg "

@@ -12,6 +12,7 @@ from saywho.attribution.minilm import (
     MiniLMAttributor,
     TaggedSpan,
     _without_trailing_function_words,
+    link,
 )
 from saywho.model import Article
 from saywho.neural.bio import (
@@ -135,3 +136,22 @@ def test_unknown_model_file_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="not found"):
         model_path("no-such-model.onnx")
     assert MiniLMAttributor().tag("").spans["cue"] == []
+
+
+def test_a_content_joins_the_cue_of_its_own_sentence(pipeline: Pipeline) -> None:
+    # "added" is nearer to the first content than "said", but in the next sentence.
+    text = "Karl Brandt said on Monday that the talks had failed. He added that sanctions fell."
+    spans: dict[str, list[TaggedSpan]] = {"source": [], "cue": [], "content": []}
+    for role, words in [
+        ("source", "Karl Brandt"),
+        ("cue", "said"),
+        ("content", "that the talks had failed"),
+        ("source", "He"),
+        ("cue", "added"),
+        ("content", "that sanctions fell"),
+    ]:
+        start = text.index(words)
+        spans[role].append(TaggedSpan(start, start + len(words), 0.9))
+    candidates = link(pipeline.english.nlp(text), spans)
+    cues = {text[slice(*c.extent)]: c.cue.text if c.cue else None for c in candidates}
+    assert cues == {"that the talks had failed": "said", "that sanctions fell": "added"}

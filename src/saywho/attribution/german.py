@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import ATTRIBUTORS
 from saywho.attribution.candidates import PARAGRAPH_BREAK, Candidate, with_uncovered
-from saywho.attribution.minilm import MiniLMAttributor, TaggedSpan
+from saywho.attribution.minilm import MiniLMAttributor, TaggedSpan, gap_between, sentences_of
 from saywho.attribution.quotes import (
     GERMAN,
     OPENING_MARKS,
@@ -229,13 +229,13 @@ def link(doc: Doc, spans: dict[str, list[TaggedSpan]]) -> list[Candidate]:
     speaker found by that cue."""
     groups: dict[TaggedSpan | None, list[TaggedSpan]] = {}
     for content in _closed(text_of(doc), spans["content"]):
-        first, last = _sentences(doc, content)
+        first, last = sentences_of(doc, content)
         cues = [
             cue
             for cue in spans["cue"]
             if first <= cue.start < last and not content.start <= cue.start < content.end
         ]
-        nearest = min(cues, key=lambda cue: _gap(cue, content), default=None)
+        nearest = min(cues, key=lambda cue: gap_between(cue, content), default=None)
         groups.setdefault(nearest, []).append(content)
     candidates = []
     for cue, pieces in groups.items():
@@ -291,19 +291,6 @@ def _candidate(
     )
 
 
-def _sentences(doc: Doc, span: TaggedSpan) -> tuple[int, int]:
-    """Where the sentences a span runs across start and end."""
-    inside = doc.char_span(span.start, span.end, alignment_mode="expand")
-    if inside is None or not len(inside):
-        return span.start, span.end
-    return doc[inside.start].sent.start_char, doc[inside.end - 1].sent.end_char
-
-
-def _gap(first: TaggedSpan, second: TaggedSpan) -> int:
-    """Characters between two spans (0 when they touch or overlap)."""
-    return max(0, first.start - second.end, second.start - first.end)
-
-
 def _speaker(
     doc: Doc, tagged: dict[str, list[TaggedSpan]], cue: TaggedSpan | None, content: list[TaggedSpan]
 ) -> Span | None:
@@ -330,7 +317,7 @@ def _speaker(
     if cue is not None:
         return _cued_speaker(doc, _verb_of(doc, cue, tagged["cue"]), nearby)
     nearby = [s for s in nearby if _plausible(doc, s, anchor)]
-    nearest = min(nearby, key=lambda source: _gap(source, anchor), default=None)
+    nearest = min(nearby, key=lambda source: gap_between(source, anchor), default=None)
     return None if nearest is None else _char_span(doc, nearest)
 
 
@@ -367,7 +354,7 @@ def _cued_speaker(doc: Doc, verb: TaggedSpan, sources: list[TaggedSpan]) -> Span
             return beside
     nearest = min(
         plausible or sources,
-        key=lambda source: (_gap(source, verb), -source.probability),
+        key=lambda source: (gap_between(source, verb), -source.probability),
         default=None,
     )
     return None if nearest is None else _char_span(doc, nearest)
@@ -434,7 +421,7 @@ def _verb_of(doc: Doc, cue: TaggedSpan, cues: list[TaggedSpan]) -> TaggedSpan:
         if first <= other.start < last
         and any(_is_speech_word(w) for w in text[other.start : other.end].split())
     ]
-    return min(verbs, key=lambda verb: _gap(verb, cue), default=cue)
+    return min(verbs, key=lambda verb: gap_between(verb, cue), default=cue)
 
 
 def _plausible(doc: Doc, source: TaggedSpan, anchor: TaggedSpan) -> bool:

