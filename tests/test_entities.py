@@ -44,6 +44,20 @@ def test_surname_links_to_full_name_used_in_article(pipeline: Pipeline) -> None:
     assert "Okonkwo" not in found
 
 
+def test_words_run_into_a_name_are_not_part_of_it(pipeline: Pipeline) -> None:
+    found = _entities(
+        pipeline,
+        "Colonel Alexander Vindman testified on Tuesday.\n\n"
+        "4. Questioning Vindman's judgment\n\n"
+        "Republican counsel asked about Vindman. In the results table, Megan Cook 4 and "
+        "Aiden Haig 1 goal came first.",
+    )
+    assert "Questioning Vindman" not in found
+    assert {"Alexander Vindman", "Vindman"} <= set(found["Alexander Vindman"])
+    assert {"Megan Cook", "Aiden Haig"} <= set(found)
+    assert not [name for name in found if any(c.isdigit() for c in name)]
+
+
 def test_hyphenated_compounds_split_into_known_actors(pipeline: Pipeline) -> None:
     found = _entities(pipeline, "The Trump-Putin summit strained Russian-American ties further.")
     assert "Trump-Putin" not in found and "Russian-American" not in found

@@ -175,6 +175,7 @@ class EntityResolver:
             if actor.roles:
                 self._roles.add(actor.name, [nlp.make_doc(_strip_article(r)) for r in actor.roles])
         self._surnames = _unique_surnames(a.name for a in kb.actors.values() if a.type == "person")
+        self._verbs = _base_verbs(nlp)
 
     def __call__(self, doc: Doc) -> EntityIndex:
         chosen = _non_overlapping([*self._kb_candidates(doc), *self._ner_candidates(doc)])
@@ -229,6 +230,8 @@ class EntityResolver:
                 continue
             normal = normal_form(ent)
             ent = _trim(ent)
+            if label == "PERSON":
+                ent = self._name_only(ent)
             letters = [c for c in ent.text if c.isalpha()]
             if not letters or all(c.islower() for c in letters):
                 continue  # "another witness": a common noun or a fragment names no one
@@ -245,6 +248,15 @@ class EntityResolver:
                 )
             else:
                 yield _Candidate(ent.start, ent.end, _NER_PRIORITY, None, label)
+
+    def _name_only(self, ent: Span) -> Span:
+        """A person's name without what NER ran into it: a heading's verb before it
+        ("Questioning Vindman's judgment") and figures after it (a results table's
+        "Megan Cook 4", "Aiden Haig 1 goal"); nothing where it opens with a figure."""
+        if len(ent) == 2 and _is_gerund(ent[0].lower_, self._verbs):
+            ent = ent[1:]
+        figure = next((t.i for t in ent if any(c.isdigit() for c in t.text)), ent.end)
+        return ent.doc[ent.start : figure]
 
     def _hyphenated_parts(self, ent: Span) -> list[_Candidate]:
         """'Trump-Putin', 'Russian-American', 'anti-Russian': the known actors inside.
@@ -472,6 +484,25 @@ def _unique_surnames(full_names: Iterable[str]) -> dict[str, str]:
         if last is not None:
             by_surname.setdefault(last.lower(), set()).add(name)
     return {last: next(iter(names)) for last, names in by_surname.items() if len(names) == 1}
+
+
+def _base_verbs(nlp: Language) -> frozenset[str]:
+    """The base forms of verbs the pipeline's rule lemmatizer knows (none without one)."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return frozenset()
+    lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+    if lookups is None or not lookups.has_table("lemma_index"):
+        return frozenset()
+    return frozenset(lookups.get_table("lemma_index").get("verb", ()))
+
+
+def _is_gerund(word: str, verbs: frozenset[str]) -> bool:
+    """'questioning', 'hosting', 'citing': an -ing form of a known verb."""
+    stem = word.removesuffix("ing")
+    if stem == word or len(stem) < 3:
+        return False
+    doubled = stem[-1] == stem[-2] and stem[:-1] in verbs  # "running"
+    return stem in verbs or stem + "e" in verbs or doubled
 
 
 def _trim(ent: Span) -> Span:
