@@ -58,6 +58,20 @@ def test_words_run_into_a_name_are_not_part_of_it(pipeline: Pipeline) -> None:
     assert not [name for name in found if any(c.isdigit() for c in name)]
 
 
+def test_a_person_called_by_a_given_name_is_the_one_who_has_it(pipeline: Pipeline) -> None:
+    found = _entities(
+        pipeline,
+        "Mike Okafor runs the farm with his sister Anna Okafor. Mike said the harvest was "
+        "poor, and Anna agreed.",
+    )
+    assert "Mike" in found["Mike Okafor"] and "Anna" in found["Anna Okafor"]
+    # A given name that is also someone's surname in the article stays apart.
+    shared = _entities(
+        pipeline, "Jordan Weiss met Ellen Jordan on Monday. Later Jordan said nothing."
+    )
+    assert "Jordan" not in shared.get("Jordan Weiss", [])
+
+
 def test_hyphenated_compounds_split_into_known_actors(pipeline: Pipeline) -> None:
     found = _entities(pipeline, "The Trump-Putin summit strained Russian-American ties further.")
     assert "Trump-Putin" not in found and "Russian-American" not in found

@@ -4,7 +4,8 @@ Sources of mentions, strongest first: the knowledge base's names, aliases,
 roles and demonyms (matched as phrases, so "the head of Russian diplomacy" is
 found even where the NER model sees no entity), then spaCy's named entities.
 Within an article a surname points to the full name used elsewhere in it
-("Lavrov" -> "Sergei Lavrov"); pronouns are resolved later, by the stages that
+("Lavrov" -> "Sergei Lavrov"), and so does a given name no one else there has
+("Mike" -> "Mike Ford"); pronouns are resolved later, by the stages that
 need them (attribution), and added here as mentions.
 """
 
@@ -189,6 +190,7 @@ class EntityResolver:
             if c.label == "PERSON" and c.length > 1
         }
         article_surnames = _unique_surnames([*in_article, *full_names])
+        article_given_names = _unique_given_names([*in_article, *full_names])
         spelled_out = acronyms(
             doc[c.start : c.end].text for c in chosen if c.label == "ORG" and c.length > 1
         )
@@ -197,7 +199,7 @@ class EntityResolver:
             span = doc[candidate.start : candidate.end]
             if _names_an_office(doc, span, candidate.label):
                 continue
-            name, label = self._canonical(span, candidate, article_surnames)
+            name, label = self._canonical(span, candidate, article_surnames, article_given_names)
             name = spelled_out.get(name, name) if label == "ORG" else name
             actor = self.kb.actors.get(name)
             entity = Entity(
@@ -288,7 +290,11 @@ class EntityResolver:
         return parts
 
     def _canonical(
-        self, span: Span, candidate: _Candidate, article_surnames: dict[str, str]
+        self,
+        span: Span,
+        candidate: _Candidate,
+        article_surnames: dict[str, str],
+        article_given_names: dict[str, str],
     ) -> tuple[str, EntityType]:
         if candidate.entity:
             return candidate.entity, candidate.label
@@ -297,7 +303,9 @@ class EntityResolver:
         full = article_surnames.get(key) or self._surnames.get(key)
         if full and candidate.label in ("PERSON", "ORG", "GPE"):
             return full, "PERSON"
-        return _display_name(span), candidate.label
+        # A person called by a given name ("Mike" after "Mike Ford"), in this article only.
+        given = article_given_names.get(key) if candidate.label == "PERSON" else None
+        return (given, "PERSON") if given else (_display_name(span), candidate.label)
 
 
 def _infer_allegiance(doc: Doc, index: EntityIndex, kb: KnowledgeBase) -> None:
@@ -484,6 +492,23 @@ def _unique_surnames(full_names: Iterable[str]) -> dict[str, str]:
         if last is not None:
             by_surname.setdefault(last.lower(), set()).add(name)
     return {last: next(iter(names)) for last, names in by_surname.items() if len(names) == 1}
+
+
+def _unique_given_names(full_names: Iterable[str]) -> dict[str, str]:
+    """First name -> full name, for first names that only one of the names has and that
+    are no one's surname ("Taylor" with "Taylor Swift", unless a "Breonna Taylor" too)."""
+    names = list(full_names)
+    surnames = {last.lower() for last in map(surname, names) if last}
+    by_first: dict[str, set[str]] = {}
+    for name in names:
+        words = name.split()
+        if len(words) > 1 and words[0][:1].isupper() and not words[0].endswith("."):
+            by_first.setdefault(words[0].lower(), set()).add(name)
+    return {
+        first: next(iter(names))
+        for first, names in by_first.items()
+        if len(names) == 1 and first not in surnames
+    }
 
 
 def _base_verbs(nlp: Language) -> frozenset[str]:
