@@ -397,6 +397,17 @@ def test_a_capitalised_title_and_the_pronoun_after_it_go_to_its_holder(
     assert _speaker_of(pipeline, text, "He") == "Karl Brandt"
 
 
+def test_the_authors_own_claims_are_not_statements(pipeline: Pipeline) -> None:
+    text = (
+        "I told my editor that the plan would fail. "
+        '"We told them that the plan would fail," Karl Brandt said.'
+    )
+    speakers = [s.speaker.text if s.speaker else None for s in _statements(pipeline, text)]
+    assert "I" not in speakers
+    assert "Karl Brandt" in speakers
+    assert "We" in speakers  # inside the quotation the first person is the one quoted
+
+
 def test_a_title_goes_to_the_holder_the_article_is_talking_about(pipeline: Pipeline) -> None:
     text = (
         "Gov. Eric Holm met teachers on Monday. He did not attack them, as Gov. Matt Berg "

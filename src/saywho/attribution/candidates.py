@@ -25,6 +25,8 @@ from saywho.nlp import text_of
 PARAGRAPH_BREAK = re.compile(r"\n\s*")
 QUOTES_OPEN = "“\"«‘'"
 QUOTES_CLOSE = "”\"»’'"
+# Who speaks when the author does: their claims are not statements.
+AUTHOR_PRONOUNS = frozenset({"i", "we", "you"})
 
 
 @dataclass
@@ -123,7 +125,7 @@ def to_statements(
     A quotation with no speaker of its own takes its neighbour's (news prose
     gives a speaker once for several paragraphs of quotation); a reported
     clause with no speaker at all ("is expected to", "reportedly") is no one's
-    statement and is left out.
+    statement and is left out, and so are the author's own ("I think", "we know").
     """
     statements = [
         statement
@@ -133,9 +135,30 @@ def to_statements(
     statements.sort(key=lambda s: s.content[0].start)
     statements = _with_neighbours_speakers(text_of(doc), statements)
     statements = [s for s in statements if s.speaker is not None or s.kind != "indirect"]
+    text = text_of(doc)
+    statements = [s for s in statements if not _the_authors(text, s, statements)]
     for number, statement in enumerate(statements, start=1):
         statement.id = f"s{number}"
     return statements
+
+
+def _the_authors(text: str, statement: Statement, statements: list[Statement]) -> bool:
+    """Whether a statement is the author's own claim (docs/annotation.md: not a
+    statement): said by "I", "we" or "you" in the narrative, not inside a quotation or
+    another statement's content, where the first person is whoever is quoted."""
+    speaker = statement.speaker
+    if speaker is None or speaker.text.lower() not in AUTHOR_PRONOUNS:
+        return False
+    if any(
+        piece.start <= speaker.start < piece.end
+        for other in statements
+        if other is not statement
+        for piece in other.content
+    ):
+        return False
+    line = text[text.rfind("\n", 0, speaker.start) + 1 : speaker.start]
+    curly = sum(line.count(mark) for mark in "“«") - sum(line.count(mark) for mark in "”»")
+    return curly <= 0 and line.count('"') % 2 == 0
 
 
 def _with_neighbours_speakers(text: str, statements: list[Statement]) -> list[Statement]:
