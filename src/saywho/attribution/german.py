@@ -68,12 +68,14 @@ SPEECH_STEMS = tuple(
     bemängel beschuldig fragt rief ruft urteil vertrit vertrat""".split()
 )
 ACCORDING = GERMAN.according | {"nach"}
-# What "nach" introduces when it names a source (from the train set's "nach" cues,
-# matched inside words: "Polizeiangaben", "Medienberichten", "Expertenmeinung").
+# What "nach" introduces when it names a source (the train set's "nach" cues, and
+# the other nouns of reports and findings), matched inside words: "Polizeiangaben",
+# "Medienberichten", "Expertenmeinung".
 REPORT_NOUNS = tuple(
     """angab ansicht meinung auffassung aussage information bericht darstellung worten
     schätzung erkenntnis überzeugung willen artikel stellungnahme ankündigung berechnung
-    idee medien""".split()
+    idee medien studie meldung umfrage untersuchung ermittlung quelle prognose recherche
+    mitteilung erklärung""".split()
 )
 # Cue words whose source is a report or document, which may open with a lower-case or
 # dative word ("laut vorläufigem Ergebnis", "eigenen Angaben zufolge", "heißt es in
