@@ -225,3 +225,55 @@ def test_a_title_with_no_holder_named_stays_the_states_voice(
     statements = _statements(nlp, resolver, "Президент Франции заявил, что учения завершены.")
     speaker = one_saying(statements, "учения завершены").speaker
     assert speaker and speaker.text == "Президент Франции" and speaker.entity != "Maria Zakharova"
+
+
+def _said(statements: list[Statement]) -> list[tuple[str | None, str | None, str]]:
+    return [
+        (s.speaker.text if s.speaker else None, s.cue.text if s.cue else None, s.content_text)
+        for s in statements
+    ]
+
+
+def test_a_subject_the_parser_hung_elsewhere_still_speaks(
+    nlp: Language, resolver: EntityResolver
+) -> None:
+    text = (
+        "Также на заседании Председатель Городского Совета Иван Петров заявил, что в "
+        "скором времени будет объявлен новый конкурс."
+    )
+    speaker, cue, content = _said(_statements(nlp, resolver, text))[0]
+    assert speaker == "Председатель Городского Совета Иван Петров" and cue == "заявил"
+    assert content.endswith("будет объявлен новый конкурс")
+
+
+def test_a_participle_is_not_the_speaker_nor_a_converb_the_cue_of_its_clause(
+    nlp: Language, resolver: EntityResolver
+) -> None:
+    quoted = "«Мы не отступим», — сказал поддерживающий мэра депутат Олег Смирнов."
+    assert _said(_statements(nlp, resolver, quoted)) == [
+        ("депутат Олег Смирнов", "сказал", "Мы не отступим")
+    ]
+    colon = "Министр Олег Смирнов сообщил, что строительство моста завершится весной, пояснив:"
+    assert [cue for _, cue, _ in _said(_statements(nlp, resolver, colon))] == ["сообщил"]
+
+
+def test_a_verb_joined_to_the_cue_has_its_speaker_not_the_quotations(
+    nlp: Language, resolver: EntityResolver
+) -> None:
+    text = (
+        "«Мы благодарны всем жителям города», — сказал Смирнов и поблагодарил волонтёров за помощь."
+    )
+    assert _said(_statements(nlp, resolver, text)) == [
+        ("Смирнов", "сказал", "Мы благодарны всем жителям города"),
+        ("Смирнов", "поблагодарил", "волонтёров за помощь"),
+    ]
+
+
+def test_the_authors_first_person_aside_is_no_statement(
+    nlp: Language, resolver: EntityResolver
+) -> None:
+    text = "Напомним, что в прошлом году мэр назвал проект «стройкой века»."
+    # The mayor's words are reported; "Напомним" is the author speaking.
+    assert [(speaker, cue) for speaker, cue, _ in _said(_statements(nlp, resolver, text))] == [
+        ("мэр", "назвал")
+    ]

@@ -126,6 +126,8 @@ def _verb_cues(doc: Doc) -> Iterator[Candidate]:
             continue
         if "Inf" in verb.morph.get("VerbForm", []):
             continue  # 'будем отвечать', 'намерен заявить': the governing verb tells
+        if "1" in verb.morph.get("Person", []) and not _quoted(verb):
+            continue  # 'Напомним, что …': the author's own aside, not a statement
         content, direct = _verb_content(verb)
         if content:
             yield Candidate(
@@ -200,12 +202,20 @@ def _verb_content(verb: Token) -> tuple[list[tuple[int, int]], bool]:
     if clauses:
         tokens = [t for clause in clauses for t in clause.subtree]
         content = _ranges(doc, [t for t in tokens if t.lower_ != "что" or t.head not in clauses])
-    elif verb.dep_ in ("parataxis", "advcl") and (
+    elif (
+        verb.dep_ in ("parataxis", "advcl")
+        # a converb reports what follows it ('пояснив: …'), not the clause it hangs on
+        and "Conv" not in verb.morph.get("VerbForm", [])
+    ) and (
         (verb.head.i < verb.i and verb.i > 0 and doc[verb.i - 1].text in ",—–")
         or any(c.lower_ == "как" for c in verb.children)
     ):
         # '«...», — заявил Песков', 'как сообщил Песков, ...': the clause it hangs on.
-        own = {t.i for t in verb.subtree}
+        # Not the cue's own words, nor a verb joined after it ('— сказал он и
+        # поблагодарил …'), which the parser hangs on the quotation's verb.
+        after = [c for c in verb.head.children if c.dep_ == "conj" and c.i > verb.i]
+        joined = (t.i for c in after for t in c.subtree if t.i > verb.i)
+        own = {t.i for t in verb.subtree} | set(joined)
         content = _ranges(doc, [t for t in verb.head.subtree if t.i not in own])
     elif verb.lemma_ in OBJECT_CUES:
         objects = [c for c in verb.rights if c.dep_ in ("obj", "obl", "xcomp", "iobj")]
@@ -237,7 +247,12 @@ def _speaker_of(verb: Token) -> Span | None:
     'и заявил'); a participle's noun ('представитель, заявивший ...')."""
     node = verb
     for _ in range(3):
-        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubj:pass")]
+        # A participle the parser took for a second subject ('сказал поддерживающий
+        # Чавеса законодатель') is not the one who speaks.
+        subjects = sorted(
+            (c for c in node.children if c.dep_ in ("nsubj", "nsubj:pass")),
+            key=lambda c: c.pos_ == "VERB",
+        )
         if subjects:
             subject = subjects[0]
             if subject.lemma_ == "который" and node.dep_.startswith("acl"):
@@ -258,8 +273,41 @@ def _speaker_of(verb: Token) -> Span | None:
             return _noun_phrase(sources[0])
         if node.dep_ not in ("conj", "advcl", "xcomp") or node.head.i == node.i:
             break
-        node = node.head
-    return None
+        node = _continued_verb(node)
+    return _nominative_before(verb)
+
+
+def _continued_verb(verb: Token) -> Token:
+    """The verb a conjoined or dependent verb goes on from: its head, unless the head
+    is a quotation's verb the parser hung it on ('«Мы …», — сказал Паркер и
+    поблагодарил …': 'поблагодарил' goes on from 'сказал', not from 'чувствуем')."""
+    head = verb.head
+    if not _quoted(head) or _quoted(verb):
+        return head
+    cues = [c for c in head.children if c.dep_ == "parataxis" and c.lemma_ in CUES]
+    return next((c for c in reversed(cues) if c.i < verb.i), head)
+
+
+def _quoted(token: Token) -> bool:
+    before = token.doc[token.sent.start : token.i]
+    return sum(t.text == "«" for t in before) > sum(t.text == "»" for t in before)
+
+
+def _nominative_before(verb: Token) -> Span | None:
+    """A subject the parser hung elsewhere ('Также на заседании Председатель Совета
+    Фарид Мухаметшин заявил': 'Председатель' under 'заседании'): the nearest noun in
+    the nominative before the verb in its sentence, outside quotation marks, with
+    the title and name it stands in."""
+    before = verb.doc[verb.sent.start : verb.i]
+    if any(t.text in "«»—" for t in before):
+        return None
+    nominal = [t for t in before if t.pos_ in ("NOUN", "PROPN") and _nominative(t)]
+    if not nominal:
+        return None
+    top = nominal[-1]
+    while top.dep_ in ("flat:name", "flat", "appos") and top.head.i < top.i:
+        top = top.head
+    return _noun_phrase(top)
 
 
 def _case_of(noun: Token) -> str | None:
@@ -271,9 +319,13 @@ def _case_of(noun: Token) -> str | None:
 def _noun_phrase(head: Token) -> Span:
     """A speaker's noun phrase without its clauses, coordination and punctuation."""
     tokens = [head]
+    case = head.morph.get("Case", [])
     for child in head.children:
-        if child.dep_ not in ("acl", "acl:relcl", "punct", "cc", "conj", "parataxis"):
-            tokens.extend(child.subtree)
+        if child.dep_ in ("acl", "acl:relcl", "punct", "cc", "conj", "parataxis"):
+            continue
+        if child.dep_ == "flat:name" and case and child.morph.get("Case", case) != case:
+            continue  # 'сказал Паркер Ривлину': the one spoken to, in the dative
+        tokens.extend(child.subtree)
     start, end = min(t.i for t in tokens), max(t.i for t in tokens) + 1
     doc = head.doc
     quoted = any(t.text == "«" for t in doc[start:end])  # 'клуб «Заря»' keeps its »
