@@ -133,9 +133,9 @@ def to_statements(
         if statement is not None
     ]
     statements.sort(key=lambda s: s.content[0].start)
-    statements = _with_neighbours_speakers(text_of(doc), statements)
-    statements = [s for s in statements if s.speaker is not None or s.kind != "indirect"]
     text = text_of(doc)
+    statements = _with_neighbours_speakers(text, statements)
+    statements = [s for s in statements if s.speaker is not None or s.kind != "indirect"]
     statements = [s for s in statements if not _the_authors(text, s, statements)]
     for number, statement in enumerate(statements, start=1):
         statement.id = f"s{number}"
