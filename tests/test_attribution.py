@@ -408,6 +408,16 @@ def test_the_authors_own_claims_are_not_statements(pipeline: Pipeline) -> None:
     assert "We" in speakers  # inside the quotation the first person is the one quoted
 
 
+def test_a_finding_introduced_by_which_is_no_statement_unless_someone_is_named(
+    pipeline: Pipeline,
+) -> None:
+    survey = "Officials cited a new survey, which said that most voters distrust the count."
+    assert _statements(pipeline, survey) == []
+    group = "The talks were led by Greenpeace, which said that the deal was unfair to fishermen."
+    speakers = [s.speaker.entity for s in _statements(pipeline, group) if s.speaker]
+    assert speakers == ["Greenpeace"]
+
+
 def test_a_title_goes_to_the_holder_the_article_is_talking_about(pipeline: Pipeline) -> None:
     text = (
         "Gov. Eric Holm met teachers on Monday. He did not attack them, as Gov. Matt Berg "

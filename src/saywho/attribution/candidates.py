@@ -27,6 +27,7 @@ QUOTES_OPEN = "“\"«‘'"
 QUOTES_CLOSE = "”\"»’'"
 # Who speaks when the author does: their claims are not statements.
 AUTHOR_PRONOUNS = frozenset({"i", "we", "you"})
+RELATIVE_PRONOUNS = frozenset({"which", "that"})
 
 
 @dataclass
@@ -125,7 +126,8 @@ def to_statements(
     A quotation with no speaker of its own takes its neighbour's (news prose
     gives a speaker once for several paragraphs of quotation); a reported
     clause with no speaker at all ("is expected to", "reportedly") is no one's
-    statement and is left out, and so are the author's own ("I think", "we know").
+    statement and is left out, and so are the author's own ("I think", "we know")
+    and those of a "which" that stands for no one.
     """
     statements = [
         statement
@@ -136,7 +138,9 @@ def to_statements(
     text = text_of(doc)
     statements = _with_neighbours_speakers(text, statements)
     statements = [s for s in statements if s.speaker is not None or s.kind != "indirect"]
-    statements = [s for s in statements if not _the_authors(text, s, statements)]
+    statements = [
+        s for s in statements if not _the_authors(text, s, statements) and not _said_by_a_thing(s)
+    ]
     for number, statement in enumerate(statements, start=1):
         statement.id = f"s{number}"
     return statements
@@ -159,6 +163,16 @@ def _the_authors(text: str, statement: Statement, statements: list[Statement]) -
     line = text[text.rfind("\n", 0, speaker.start) + 1 : speaker.start]
     curly = sum(line.count(mark) for mark in "“«") - sum(line.count(mark) for mark in "”»")
     return curly <= 0 and line.count('"') % 2 == 0
+
+
+def _said_by_a_thing(statement: Statement) -> bool:
+    """Whether the speaker is a relative pronoun that stands for no one ("a new survey,
+    which said …"): a finding without a named author, not a statement
+    (docs/annotation.md). "Greenpeace, which said …" resolves to Greenpeace and stays."""
+    speaker = statement.speaker
+    return (
+        speaker is not None and speaker.entity is None and speaker.text.lower() in RELATIVE_PRONOUNS
+    )
 
 
 def _with_neighbours_speakers(text: str, statements: list[Statement]) -> list[Statement]:
