@@ -15,7 +15,7 @@ from spacy.tokens import Doc, Span
 
 from saywho.attribution.acts import classify_act
 from saywho.attribution.medium import medium_of
-from saywho.attribution.speakers import pronoun_mention, resolve_speaker
+from saywho.attribution.speakers import in_quotation, pronoun_mention, resolve_speaker
 from saywho.entities.resolve import EntityIndex
 from saywho.model import Act, Kind, Medium, Speaker, Statement
 from saywho.model import Span as TextSpan
@@ -160,9 +160,7 @@ def _the_authors(text: str, statement: Statement, statements: list[Statement]) -
         for piece in other.content
     ):
         return False
-    line = text[text.rfind("\n", 0, speaker.start) + 1 : speaker.start]
-    curly = sum(line.count(mark) for mark in "“«") - sum(line.count(mark) for mark in "”»")
-    return curly <= 0 and line.count('"') % 2 == 0
+    return not in_quotation(text, speaker.start)
 
 
 def _said_by_a_thing(statement: Statement) -> bool:

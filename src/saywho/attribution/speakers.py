@@ -495,7 +495,11 @@ def _antecedent(
     ]
     # The current sentence, nearest first, outside quotation marks: in '"... Biden
     # ...," she said' the one quoted is not the one who speaks.
-    here = [m for m in earlier if m.start >= sentence.start_char and not _quoted(doc, sentence, m)]
+    here = [
+        m
+        for m in earlier
+        if m.start >= sentence.start_char and not in_quotation(text_of(doc), m.start)
+    ]
     if here:
         # "Tom Day made a call to Ann Lee's office, in which he said": the subject.
         main = [m for m in here if _is_main_subject(doc, m)]
@@ -507,7 +511,8 @@ def _antecedent(
         fitting = [
             m
             for m in earlier
-            if previous.start_char <= m.start < previous.end_char and not _quoted(doc, previous, m)
+            if previous.start_char <= m.start < previous.end_char
+            and not in_quotation(text_of(doc), m.start)
         ]
         titled = _titled_subject(doc, entities, previous, types, genders, gender)
         if titled is not None:
@@ -602,12 +607,10 @@ def _modifies_a_common_noun(doc: Doc, mention: Mention) -> bool:
     )
 
 
-def _quoted(doc: Doc, sentence: Span, mention: Mention) -> bool:
-    """Inside quotation marks opened in its paragraph (a quotation runs over several
-    sentences; the next paragraph reopens it)."""
-    text = text_of(doc)
-    paragraph = text.rfind("\n", 0, mention.start) + 1
-    before = text[min(paragraph, sentence.start_char) : mention.start]
+def in_quotation(text: str, offset: int) -> bool:
+    """Whether an offset lies inside quotation marks opened in its paragraph (a
+    quotation runs over several sentences; the next paragraph reopens it)."""
+    before = text[text.rfind("\n", 0, offset) + 1 : offset]
     opened = sum(before.count(mark) for mark in "“«") + before.count('"') % 2
     closed = sum(before.count(mark) for mark in "”»")
     return opened > closed
