@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import onnx
 import onnxruntime
 import torch
 from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -24,6 +25,7 @@ from saywho.neural.token_windows import load_plain_tokenizer, tokenize, windows
 from training.attribution import SpanTagger
 from training.common import load_weights
 from training.stance import StanceClassifier
+from training.unsigned_weights import unsigned
 
 SAMPLE = (
     "The Kremlin claims to have no favorite in the race between Kamala Harris and Donald Trump. "
@@ -101,6 +103,10 @@ def main() -> None:
             op_types_to_quantize=["MatMul", "Gather"],
             per_channel=args.per_channel,
         )
+        # The same numbers on every x86 CPU: uint8 weights (training/unsigned_weights.py).
+        quantized = onnx.load(str(args.out))
+        unsigned(quantized)
+        onnx.save(quantized, str(args.out))
     with torch.no_grad():
         expected = model(*(torch.from_numpy(inputs[n]) for n in names)).numpy()
     session = onnxruntime.InferenceSession(str(args.out), providers=["CPUExecutionProvider"])
