@@ -15,7 +15,7 @@ from saywho.attribution.quotes import GERMAN, assemble, kind_in, medium_and_act
 from saywho.entities.resolve import EntityIndex, Mention
 from saywho.model import ConfigError, Entity, Statement
 from saywho.neural.onnx_model import model_path
-from saywho.nlp.german import load_german
+from saywho.nlp.german import load_german, person_names
 
 
 def _german_model_shipped() -> bool:
@@ -284,7 +284,7 @@ def test_a_document_or_an_agent_still_speaks_in_impersonal_reports() -> None:
     assert _speaker_of(statements, "Mittel") == "der Opposition"
 
 
-def test_pronoun_speaker_stands_for_the_person_named_before_it() -> None:
+def test_pronoun_speaker_stands_for_theperson_named_before_it() -> None:
     text = (
         "Anna Berger leitet das Gesundheitsamt seit zwei Jahren. "
         "Am Montag sagte sie, die Reform komme viel zu spät."
@@ -298,6 +298,62 @@ def test_pronoun_speaker_stands_for_the_person_named_before_it() -> None:
     speaker = one_saying(_linked(text, tags, entities=entities), "Reform").speaker
     assert speaker is not None and speaker.text == "sie"
     assert speaker.entity == "Anna Berger"
+
+
+def test_aperson_named_in_a_speaker_phrase_becomes_the_speaker_entity() -> None:
+    text = (
+        "Bundesfamilienministerin Kristina Schröder (CDU) sagte, die Pläne seien gut. "
+        "Sie könne sich vorstellen, dass viele Frauen kämen. "
+        "„Das ist ein guter Anfang für alle“, so Schröder."
+    )
+    tags = [
+        ("source", "Bundesfamilienministerin Kristina Schröder (CDU)"),
+        ("cue", "sagte"),
+        ("content", "die Pläne seien gut"),
+        ("source", "Sie"),
+        ("cue", "könne sich vorstellen"),
+        ("content", "dass viele Frauen kämen"),
+        ("content", "„Das ist ein guter Anfang für alle“"),
+        ("cue", "so"),
+        ("source", "Schröder"),
+    ]
+    entities = EntityIndex()
+    statements = _linked(text, tags, entities=entities)
+    speakers = [s.speaker.entity if s.speaker else None for s in statements]
+    assert speakers == ["Kristina Schröder"] * 3
+    assert entities.entities["Kristina Schröder"].type == "PERSON"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name"),
+    [
+        ("Slobodan Samardzic, der zuständige serbische Minister", "Slobodan Samardzic"),
+        ("Mannheims oberster Bürgermeister Peter Kurz", "Peter Kurz"),
+        ("US-Präsident George W. Bush", "George W. Bush"),
+        ("Konzernchef Michael O’Leary", "Michael O’Leary"),
+        ("Bundeskanzlerin Merkel", "Merkel"),
+        ("John Sifton von Human Rights Watch", "John Sifton"),
+        ("die Frankfurter Rundschau", None),
+        ("Der Staatsanwalt", None),
+        ("Internationale Wahlbeobachter", None),
+        ("die Oppositionspartei Neue Mitte", None),
+        ("Celebi im Kölner Stadt-Anzeiger", None),
+    ],
+)
+def test_names_in_german_speaker_phrases(phrase: str, name: str | None) -> None:
+    names = person_names(load_german()(phrase)[:])
+    assert (names[0].text if names else None) == name
+
+
+def test_running_german_text_names_only_people_a_title_introduces() -> None:
+    doc = load_german()(
+        "Außenminister Sergej Lawrow traf in der Stadt Haditha den Bürgermeister. "
+        "Die Kosten lagen bei 20 Millionen Euro, sagte Lawrow. Jedes Jahr kommen Gäste."
+    )
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Sergej Lawrow", "PERSON"),
+        ("Lawrow", "PERSON"),
+    ]
 
 
 def test_a_quotation_the_tagger_stopped_short_runs_to_its_closing_mark() -> None:

@@ -42,14 +42,16 @@ from saywho.attribution.quotes import (
     OPENING_MARKS,
     QUOTATION,
     assemble,
+    in_apposition,
     kind_in,
     quotations,
 )
 from saywho.attribution.rules import is_trivial
-from saywho.entities.resolve import EntityIndex
-from saywho.model import EntityType, Statement
+from saywho.entities.resolve import EntityIndex, Mention
+from saywho.model import Entity, EntityType, Statement
 from saywho.model import Span as TextSpan
 from saywho.nlp import text_of
+from saywho.nlp.german import TIMES, person_names
 
 MODEL_FILE = "attribution-minilm-de.onnx"
 MAX_NAME_WORDS = 4
@@ -92,10 +94,6 @@ OBLIQUE = frozenset("dem einem den einen ihm ihn ihnen".split())
 LEADING_JUNK = frozenset("wie so laut nach zufolge".split())
 # A one-word source the tagger is less sure of than this is mostly a sentence adverb.
 LONE_WORD = 0.5
-TIMES = frozenset(
-    """montag dienstag mittwoch donnerstag freitag samstag sonntag januar februar märz
-    april mai juni juli august september oktober november dezember""".split()
-)
 PERSONAL = frozenset({"er", "sie"})  # "es" is mostly the impersonal "heißt es"
 PRONOUN_TYPES: dict[str, frozenset[EntityType]] = {
     "er": frozenset({"PERSON"}),
@@ -146,6 +144,7 @@ class GermanAttributor:
         # English attributor adds colon and signature quotes (dev F1@0.3 +0.4).
         candidates = with_uncovered(candidates, quotations(doc, GERMAN))
         statements = assemble(doc, entities, candidates, GERMAN)
+        _name_speakers(doc, entities, statements)
         _resolve_pronouns(doc, entities, statements)
         return statements
 
@@ -188,6 +187,48 @@ def _continuations_attributed(text: str, candidates: list[Candidate]) -> list[Ca
             candidate = replace(candidate, speaker=before[-1].speaker)
         kept.append(candidate)
     return kept
+
+
+def _name_speakers(doc: Doc, entities: EntityIndex, statements: list[Statement]) -> None:
+    """A person a speaker phrase names with no title before them ("Kristina Schröder
+    sagte", "so Schröder"), which the entity stage leaves to the knowledge base, is an
+    entity of the article: in a speaker's phrase two capitalised words are mostly a
+    name (saywho.nlp.german), and "er", "sie" and the surname alone then resolve to
+    them. One set off by a comma comes first: the apposition names who the phrase
+    describes."""
+    text = text_of(doc)
+    for statement in statements:
+        speaker = statement.speaker
+        if speaker is None or speaker.entity is not None:
+            continue
+        span = doc.char_span(speaker.start, speaker.end, alignment_mode="expand")
+        names = [] if span is None else person_names(span)
+        if not names and span is not None and len(span) == 1:
+            names = [span]  # a surname alone, if it is a known person's
+        names.sort(key=lambda name: not in_apposition(text, name.start_char))
+        for name in names:
+            known = _known_person(entities, name.text)
+            if known is None and len(name) == 1:
+                continue
+            entity = known or name.text
+            mention = Mention(
+                name.start, name.end, name.start_char, name.end_char, name.text, entity, "PERSON"
+            )
+            entities.add(mention, Entity(entity, "PERSON", actor_type="person"))
+            statement.speaker = replace(speaker, entity=entity)
+            break
+
+
+def _known_person(entities: EntityIndex, name: str) -> str | None:
+    """The article's person of this name, or of this surname when only one has it."""
+    if name in entities.entities:
+        return name
+    people = {
+        entity.name
+        for entity in entities.entities.values()
+        if entity.type == "PERSON" and entity.name.split()[-1] == name.split()[-1]
+    }
+    return people.pop() if len(people) == 1 else None
 
 
 def _resolve_pronouns(doc: Doc, entities: EntityIndex, statements: list[Statement]) -> None:

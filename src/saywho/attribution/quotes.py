@@ -27,6 +27,7 @@ from saywho.entities.resolve import EntityIndex
 from saywho.model import Act, Kind, Medium, Speaker, Statement
 from saywho.model import Span as TextSpan
 from saywho.nlp import text_of
+from saywho.nlp.german import ARTICLES as GERMAN_ARTICLES
 
 # A quotation in any of the styles of the supported languages, within one paragraph.
 QUOTATION = re.compile(r"„[^„“”\n]*[“”]|»[^»«\n]*«|«[^«»\n]*»|“[^“”\n]*”|\"[^\"\n]*\"")
@@ -80,7 +81,7 @@ GERMAN = Lexicon(
         glaubt glaubte befürchtet befürchtete vermutet hofft hoffte""".split()
     ),
     according=frozenset("laut zufolge gemäß so".split()),
-    articles=frozenset("der die das den dem des ein eine einer eines einem".split()),
+    articles=GERMAN_ARTICLES,
     pronouns=frozenset("er sie es".split()),
     # Derived from the train split's medium labels (training/german_quotes.py
     # --medium-table): cue words whose quotes allow writing at least 1.5 times as often
@@ -568,13 +569,27 @@ def assemble(
 
 def _speaker(entities: EntityIndex, span: Span | None) -> Speaker | None:
     """The span as said; its entity where the entity stage found one inside it, a
-    person before a place or body ("mluvčí Kremlu Dmitrij Peskov" is Peskov)."""
+    person before a place or body ("mluvčí Kremlu Dmitrij Peskov" is Peskov), and a
+    person set off by a comma first: the apposition names who the phrase before it
+    describes ("Der Nachfolger des Airbus-Chefs Christian Streiff, Louis Gallois")."""
     if span is None:
         return None
+    text = text_of(span.doc)
     mentions = entities.within(span.start_char, span.end_char)
-    people = [m for m in mentions if m.label == "PERSON"]
+    people = sorted(
+        (m for m in mentions if m.label == "PERSON"), key=lambda m: not in_apposition(text, m.start)
+    )
     entity = (people or mentions)[0].entity if mentions else None
     return Speaker(span.start_char, span.end_char, span.text, entity)
+
+
+def in_apposition(text: str, start: int) -> bool:
+    """Whether the words at ``start`` follow a comma: an apposition naming who the
+    phrase before it describes."""
+    before = start
+    while before > 0 and text[before - 1].isspace():
+        before -= 1
+    return before > 0 and text[before - 1] == ","
 
 
 def _speakers_from_neighbours(

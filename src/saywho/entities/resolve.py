@@ -313,8 +313,11 @@ def _infer_allegiance(doc: Doc, index: EntityIndex, kb: KnowledgeBase) -> None:
 
     "Chinese Foreign Ministry spokesperson Lin Wen" and "Russia's Foreign Ministry"
     name a state and an office of it: this article's statements by them count for
-    that state. A company or outlet never rolls up this way (no office word).
+    that state. A company or outlet never rolls up this way (no office word). It reads
+    the parse; a Doc without one (German) has no subtree to read (spaCy crashes).
     """
+    if not doc.has_annotation("DEP"):
+        return
     for mention in list(index.mentions):
         entity = index.entities[mention.entity]
         if entity.in_knowledge_base or entity.speaks_for or mention.label not in ("PERSON", "ORG"):
