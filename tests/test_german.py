@@ -356,6 +356,23 @@ def test_running_german_text_names_only_people_a_title_introduces() -> None:
     ]
 
 
+def test_a_few_reported_words_are_a_broken_off_piece_two_quoted_words_are_not() -> None:
+    text = (
+        "Laut der Polizei die Armee, die am Morgen eintraf. "
+        "Der Minister bezeichnete die Vorwürfe als „völlig haltlos“."
+    )
+    tags = [
+        ("cue", "Laut"),
+        ("source", "der Polizei"),
+        ("content", "die Armee,"),
+        ("source", "Der Minister"),
+        ("cue", "bezeichnete"),
+        ("content", "„völlig haltlos“"),
+    ]
+    statements = _linked(text, tags)
+    assert [s.content_text for s in statements] == ["„völlig haltlos“"]
+
+
 def test_a_quotation_the_tagger_stopped_short_runs_to_its_closing_mark() -> None:
     text = (
         "„Wir haben lange verhandelt. Am Ende war es das Beste für alle“, "
