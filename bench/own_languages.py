@@ -6,8 +6,9 @@ paragraphs, and speed.
 Each language runs the attributor ``saywho.languages`` gives it (Russian
 ``rules-ru``, French ``quotes``). bench/data/russian_dev.jsonl (24 paragraphs,
 the Russian rules were developed on them), russian_test.jsonl (10, written
-afterwards) and french_test.jsonl (12, written after the French cue words and
-never used to change them) hold short news-style paragraphs written for saywho
+afterwards), french_dev.jsonl (10, the French rules of 0.9.0 were developed on
+them) and french_test.jsonl (12, written after the French cue words and used only
+to score) hold short news-style paragraphs written for saywho
 (no third-party text), each with its statements: speaker, cue and content as
 they appear in the text (content in pieces where a line is interrupted by its
 cue), kind and act; a paragraph with no statement tests that actions are not
@@ -45,7 +46,10 @@ SETS = {
         ("dev (the rules were written on it)", "russian_dev.jsonl"),
         ("test", "russian_test.jsonl"),
     ),
-    "fr": (("test", "french_test.jsonl"),),
+    "fr": (
+        ("dev (the rules were written on it)", "french_dev.jsonl"),
+        ("test", "french_test.jsonl"),
+    ),
     "cs": (("dev (the rules were written on it)", "czech_dev.jsonl"), ("test", "czech_test.jsonl")),
 }
 FOUND = 0.5

@@ -148,6 +148,22 @@ def test_french_and_spanish_quotations_with_the_baseline() -> None:
     assert one_saying(spanish, "ceder").speaker.text == "Sánchez"  # type: ignore[union-attr]
 
 
+def test_french_speakers_after_the_cue_reports_with_que_and_appositions() -> None:
+    statements = _statements(
+        "quotes",
+        "« Ces chiffres sont faux », a déclaré la porte-parole du ministère, Anne Roux, "
+        "lors d'un point de presse. Le député Paul Morel a affirmé que le vote serait "
+        "annulé. Selon le ministre de l'Intérieur, Jean Vidal, des comptes ont menti.",
+        "fr",
+    )
+    speakers = {s.content_text: s.speaker.text if s.speaker else None for s in statements}
+    assert speakers == {
+        "Ces chiffres sont faux": "la porte-parole du ministère, Anne Roux",
+        "le vote serait annulé": "Le député Paul Morel",
+        "des comptes ont menti": "le ministre de l'Intérieur, Jean Vidal",
+    }
+
+
 class _FixedTagger:
     """Stands in for the MiniLM tagger: the spans a test says it found, so linking is
     tested apart from whatever weights ship."""

@@ -15,6 +15,7 @@ assembly in saywho.attribution.candidates reads the parse and English lemmas).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -66,6 +67,9 @@ class Lexicon:
     # dative, and a capitalised phrase after one of ``prepositions``.
     addressees: frozenset[str] = frozenset()
     prepositions: frozenset[str] = frozenset()
+    # A speaker after the cue may be a lower-case noun phrase with the name in
+    # apposition ("a déclaré le porte-parole du ministère, Irina Volkova").
+    common_noun_speakers: bool = False
 
 
 GERMAN = Lexicon(
@@ -131,7 +135,8 @@ FRENCH = Lexicon(
         """dit dire déclaré déclare affirmé affirme estimé estime expliqué explique souligné
         souligne ajouté ajoute indiqué indique annoncé annonce assuré assure précisé précise
         rappelé rappelle répondu répond averti avertit dénoncé dénonce nié nie accusé accuse
-        salué salue critiqué critique écrit écrivait""".split()
+        salué salue critiqué critique écrit écrivait prévenu prévient répété répète
+        insisté insiste martelé martèle reconnu reconnaît démenti dément""".split()
     ),
     according=frozenset("selon d'après".split()),
     articles=frozenset("le la les l' un une du des".split()),
@@ -153,6 +158,8 @@ FRENCH = Lexicon(
     complementizers=frozenset({"que", "qu'"}),
     source_phrases=frozenset({"selon"}),
     source_pronouns=frozenset("lui elle eux elles".split()),
+    titled_subjects=True,
+    common_noun_speakers=True,
 )
 SPANISH = Lexicon(
     cues=frozenset(
@@ -344,8 +351,12 @@ def quotations(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
         # The source follows "selon", "podle" wherever the quotation is.
         after = cue is not None and (cue.idx >= end or cue.lower_ in lexicon.source_phrases)
         speaker = None if cue is None else _speaker_of(doc, cue, lexicon, after)
-        # The marks frame what was said; they are not said (docs/annotation.md).
-        yield _candidate(cue, speaker, [(start + 1, end - 1)], direct=True)
+        # The marks frame what was said; they are not said (docs/annotation.md), nor
+        # the spaces French sets inside them ("« Non »").
+        inner = match.group()[1:-1]
+        inner_start = start + 1 + len(inner) - len(inner.lstrip())
+        content = (inner_start, inner_start + len(inner.strip()))
+        yield _candidate(cue, speaker, [content], direct=True)
 
 
 def _reported(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
@@ -361,10 +372,16 @@ def _reported(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
         if cue.i > sentence.start and cue.nbor(-1).text == ",":
             content = (sentence.start_char, cue.nbor(-1).idx)
             speaker = _speaker_of(doc, cue, lexicon, after=True)
+        elif cue.i + 1 < sentence.end and cue.nbor(1).lower_ in lexicon.complementizers:
+            # "X a affirmé que …": the clause the complementizer opens, said by the subject.
+            content = (_clause_start(doc, cue.i + 1, lexicon), end)
+            speaker = _speaker_of(doc, cue, lexicon, after=False)
         else:
             comma = next((t for t in doc[cue.i + 1 : sentence.end] if t.text in ",:"), None)
             if comma is None or comma.i - cue.i > MAX_SPEAKER_WORDS:
                 continue
+            if lexicon.common_noun_speakers and _closes_quotation(doc, cue):
+                continue  # "« … », a assuré le porte-parole, X, lors de …": not said
             content = (_clause_start(doc, comma.i + 1, lexicon), end)
             speaker = _speaker_of(doc, cue, lexicon, after=comma.i - cue.i > 1)
             if speaker is None and lexicon.titled_subjects:
@@ -373,6 +390,12 @@ def _reported(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
                 speaker = _speaker_of(doc, cue, lexicon, after=False)
         if len(text[content[0] : content[1]].split()) >= MIN_QUOTED_WORDS:
             yield _candidate(cue, speaker, [content], direct=False)
+
+
+def _closes_quotation(doc: Doc, cue: Token) -> bool:
+    """Whether a quotation closes right before the cue, its auxiliary and a comma."""
+    before = doc[max(cue.sent.start, cue.i - 3) : cue.i]
+    return any(t.text in CLOSING_MARKS for t in before)
 
 
 def _clause_start(doc: Doc, i: int, lexicon: Lexicon) -> int:
@@ -414,8 +437,15 @@ def _source_phrase_end(doc: Doc, opener: Token, lexicon: Lexicon) -> int | None:
     if words[0].lower_ in lexicon.source_pronouns:
         return words[0].i + 1
     comma = next((t for t in words if t.text == ","), None)
+    if comma is not None and comma.i > opener.i + 1:
+        # "Selon le ministre, Paul Garnier, des comptes …": the name in apposition too.
+        name = list(itertools.takewhile(lambda w: w.text[:1].isupper(), doc[comma.i + 1 :]))
+        closing = name[-1].i + 1 if name else comma.i
+        if name and closing < opener.sent.end and doc[closing].text == ",":
+            return closing
+        return comma.i
     if comma is not None:
-        return comma.i if comma.i > opener.i + 1 else None
+        return None
     first_capital = next((t for t in words if t.text[:1].isupper()), None)
     if first_capital is not None:  # "policejního prezidenta Karla Horáka": to the name's end
         end = first_capital.i + 1
@@ -464,6 +494,10 @@ def _speaker_of(doc: Doc, cue: Token, lexicon: Lexicon, after: bool) -> Span | N
     else:
         words = list(reversed(doc[sentence.start : cue.i]))
     words = [word for word in words if word.lower_ not in lexicon.addressees]
+    if after and lexicon.common_noun_speakers and words and words[0].lower_ in lexicon.articles:
+        described = _described(doc, words)
+        if described is not None:
+            return described
     taken = _name_run(words[:MAX_SPEAKER_WORDS], lexicon, after)
     if taken and taken[0].lower_ in lexicon.pronouns:
         return doc[taken[0].i : taken[0].i + 1]
@@ -476,6 +510,24 @@ def _speaker_of(doc: Doc, cue: Token, lexicon: Lexicon, after: bool) -> Span | N
         limit = words[0].i if after else sentence.start
         first = _with_title(doc, first, limit, 2 if after else 3)
     return doc[first : last + 1]
+
+
+def _described(doc: Doc, words: list[Token]) -> Span | None:
+    """A speaker named by a noun phrase after the cue, with the name in apposition
+    when one follows ("a déclaré la porte-parole du ministère, Irina Volkova, lors
+    de …"): the phrase up to its first punctuation, and a capitalised run after a
+    comma that another comma or the sentence's end closes."""
+    phrase = list(itertools.takewhile(lambda w: not w.is_punct, words))
+    if not 1 < len(phrase) <= MAX_SPEAKER_WORDS:
+        return None
+    end = phrase[-1].i + 1
+    rest = words[len(phrase) :]
+    if rest and rest[0].text == ",":
+        name = list(itertools.takewhile(lambda w: w.text[:1].isupper(), rest[1:]))
+        after_name = rest[1 + len(name)] if len(rest) > 1 + len(name) else None
+        if name and (after_name is None or after_name.is_punct):
+            end = name[-1].i + 1
+    return doc[phrase[0].i : end]
 
 
 def _name_run(words: list[Token], lexicon: Lexicon, after: bool) -> list[Token]:
