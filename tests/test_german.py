@@ -164,6 +164,18 @@ def test_french_speakers_after_the_cue_reports_with_que_and_appositions() -> Non
     }
 
 
+def test_speakers_named_by_capitals_are_people_of_the_article() -> None:
+    nlp = spacy.blank("cs")
+    nlp.add_pipe("sentencizer")
+    text = (
+        "Premiérka Jana Malá uvedla, že vláda volby nezpochybní.\n„Jsme zcela klidní,“ řekla Malá."
+    )
+    entities = EntityIndex()
+    statements = create_attributor("quotes")(nlp(text), entities)
+    assert [s.speaker.entity if s.speaker else None for s in statements] == ["Jana Malá"] * 2
+    assert entities.entities["Jana Malá"].type == "PERSON"
+
+
 class _FixedTagger:
     """Stands in for the MiniLM tagger: the spans a test says it found, so linking is
     tested apart from whatever weights ship."""

@@ -44,11 +44,13 @@ from saywho.attribution.quotes import (
     assemble,
     in_apposition,
     kind_in,
+    known_person,
+    person_of,
     quotations,
 )
 from saywho.attribution.rules import is_trivial
-from saywho.entities.resolve import EntityIndex, Mention
-from saywho.model import Entity, EntityType, Statement
+from saywho.entities.resolve import EntityIndex
+from saywho.model import EntityType, Statement
 from saywho.model import Span as TextSpan
 from saywho.nlp import text_of
 from saywho.nlp.german import TIMES, person_names
@@ -219,29 +221,9 @@ def _name_speakers(doc: Doc, entities: EntityIndex, statements: list[Statement])
         if not names and span is not None and len(span) == 1:
             names = [span]  # a surname alone, if it is a known person's
         names.sort(key=lambda name: not in_apposition(text, name.start_char))
-        for name in names:
-            known = _known_person(entities, name.text)
-            if known is None and len(name) == 1:
-                continue
-            entity = known or name.text
-            mention = Mention(
-                name.start, name.end, name.start_char, name.end_char, name.text, entity, "PERSON"
-            )
-            entities.add(mention, Entity(entity, "PERSON", actor_type="person"))
-            statement.speaker = replace(speaker, entity=entity)
-            break
-
-
-def _known_person(entities: EntityIndex, name: str) -> str | None:
-    """The article's person of this name, or of this surname when only one has it."""
-    if name in entities.entities:
-        return name
-    people = {
-        entity.name
-        for entity in entities.entities.values()
-        if entity.type == "PERSON" and entity.name.split()[-1] == name.split()[-1]
-    }
-    return people.pop() if len(people) == 1 else None
+        name = next((n for n in names if len(n) > 1 or known_person(entities, n.text)), None)
+        if name is not None:
+            statement.speaker = replace(speaker, entity=person_of(entities, name))
 
 
 def _resolve_pronouns(doc: Doc, entities: EntityIndex, statements: list[Statement]) -> None:

@@ -24,8 +24,8 @@ from spacy.tokens import Doc, Span, Token
 
 from saywho.attribution import ATTRIBUTORS
 from saywho.attribution.candidates import Candidate, neighbour_of, with_uncovered
-from saywho.entities.resolve import EntityIndex
-from saywho.model import Act, Kind, Medium, Speaker, Statement
+from saywho.entities.resolve import EntityIndex, Mention
+from saywho.model import Act, Entity, Kind, Medium, Speaker, Statement
 from saywho.model import Span as TextSpan
 from saywho.nlp import text_of
 from saywho.nlp.german import ARTICLES as GERMAN_ARTICLES
@@ -597,7 +597,7 @@ def assemble(
         statements.append(
             Statement(
                 id="",
-                speaker=_speaker(entities, candidate.speaker),
+                speaker=_speaker(entities, candidate.speaker, lexicon),
                 cue=candidate.cue,
                 cue_lemma=candidate.cue_lemma,
                 content=[TextSpan(s, e, text[s:e]) for s, e in candidate.content],
@@ -619,11 +619,14 @@ def assemble(
     return kept
 
 
-def _speaker(entities: EntityIndex, span: Span | None) -> Speaker | None:
+def _speaker(entities: EntityIndex, span: Span | None, lexicon: Lexicon) -> Speaker | None:
     """The span as said; its entity where the entity stage found one inside it, a
     person before a place or body ("mluvčí Kremlu Dmitrij Peskov" is Peskov), and a
     person set off by a comma first: the apposition names who the phrase before it
-    describes ("Der Nachfolger des Airbus-Chefs Christian Streiff, Louis Gallois")."""
+    describes ("Der Nachfolger des Airbus-Chefs Christian Streiff, Louis Gallois").
+    Where the language capitalises names only and the entity stage found none, the
+    capitalised words of the phrase name a person ("la porte-parole du ministère,
+    Irina Volkova"; "Ministr zahraničí Tomáš Veselý")."""
     if span is None:
         return None
     text = text_of(span.doc)
@@ -632,7 +635,54 @@ def _speaker(entities: EntityIndex, span: Span | None) -> Speaker | None:
         (m for m in mentions if m.label == "PERSON"), key=lambda m: not in_apposition(text, m.start)
     )
     entity = (people or mentions)[0].entity if mentions else None
+    if entity is None and lexicon.titled_subjects:
+        names = sorted(
+            _capitalised_runs(span, lexicon), key=lambda n: not in_apposition(text, n.start_char)
+        )
+        name = next((n for n in names if len(n) > 1 or known_person(entities, n.text)), None)
+        entity = person_of(entities, name) if name is not None else None
     return Speaker(span.start_char, span.end_char, span.text, entity)
+
+
+def _capitalised_runs(span: Span, lexicon: Lexicon) -> list[Span]:
+    """Runs of capitalised words in a phrase, articles left out, and the first of
+    three that opens a sentence: a title capitalised there ("Premiérka Jana Malá")."""
+
+    def capital(token: Token) -> bool:
+        return token.text[:1].isupper() and token.lower_ not in lexicon.articles
+
+    runs = []
+    for is_capital, group in itertools.groupby(span, key=capital):
+        tokens = list(group)
+        if len(tokens) > 2 and tokens[0].is_sent_start:
+            tokens = tokens[1:]
+        if is_capital:
+            runs.append(span.doc[tokens[0].i : tokens[-1].i + 1])
+    return runs
+
+
+def person_of(entities: EntityIndex, name: Span) -> str:
+    """The person a name found outside the entity stage stands for, added to the
+    article's entities: one of its people with this name, or with this surname when
+    only one has it, else a new person."""
+    entity = known_person(entities, name.text) or name.text
+    mention = Mention(
+        name.start, name.end, name.start_char, name.end_char, name.text, entity, "PERSON"
+    )
+    entities.add(mention, Entity(entity, "PERSON", actor_type="person"))
+    return entity
+
+
+def known_person(entities: EntityIndex, name: str) -> str | None:
+    """The article's person of this name, or of this surname when only one has it."""
+    if name in entities.entities:
+        return name
+    people = {
+        entity.name
+        for entity in entities.entities.values()
+        if entity.type == "PERSON" and entity.name.split()[-1] == name.split()[-1]
+    }
+    return people.pop() if len(people) == 1 else None
 
 
 def in_apposition(text: str, start: int) -> bool:
