@@ -153,7 +153,8 @@ def test_french_speakers_after_the_cue_reports_with_que_and_appositions() -> Non
         "quotes",
         "« Ces chiffres sont faux », a déclaré la porte-parole du ministère, Anne Roux, "
         "lors d'un point de presse. Le député Paul Morel a affirmé que le vote serait "
-        "annulé. Selon le ministre de l'Intérieur, Jean Vidal, des comptes ont menti.",
+        "annulé. Selon le ministre de l'Intérieur, Jean Vidal, des comptes ont menti. "
+        "D'après lui, aucune fraude n'a eu lieu.",
         "fr",
     )
     speakers = {s.content_text: s.speaker.text if s.speaker else None for s in statements}
@@ -161,6 +162,7 @@ def test_french_speakers_after_the_cue_reports_with_que_and_appositions() -> Non
         "Ces chiffres sont faux": "la porte-parole du ministère, Anne Roux",
         "le vote serait annulé": "Le député Paul Morel",
         "des comptes ont menti": "le ministre de l'Intérieur, Jean Vidal",
+        "aucune fraude n'a eu lieu": "lui",
     }
 
 

@@ -156,7 +156,7 @@ FRENCH = Lexicon(
         ("prédi", "prediction"),
     ),
     complementizers=frozenset({"que", "qu'"}),
-    source_phrases=frozenset({"selon"}),
+    source_phrases=frozenset({"selon", "d'après"}),
     source_pronouns=frozenset("lui elle eux elles".split()),
     titled_subjects=True,
     common_noun_speakers=True,
@@ -410,7 +410,7 @@ def _source_phrases(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
     ministre, Claire Vasseur, …": the phrase names the source, the rest of the sentence
     is what the source says."""
     for token in doc:
-        if token.lower_ not in lexicon.source_phrases or token.i + 1 >= token.sent.end:
+        if not _opens_source_phrase(token, lexicon) or token.i + 1 >= token.sent.end:
             continue
         sentence = token.sent
         source_end = _source_phrase_end(doc, token, lexicon)
@@ -426,6 +426,15 @@ def _source_phrases(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
         ]
         if sum(len(text_of(doc)[s:e].split()) for s, e in pieces) >= MIN_QUOTED_WORDS:
             yield _candidate(token, doc[token.i + 1 : source_end], pieces, direct=False)
+
+
+def _opens_source_phrase(token: Token, lexicon: Lexicon) -> bool:
+    """ "selon", or "après" of "d'après", which the tokenizer splits after the elision."""
+    if token.lower_ in lexicon.source_phrases:
+        return True
+    if token.i == 0 or token.nbor(-1).whitespace_:
+        return False
+    return token.nbor(-1).lower_ + token.lower_ in lexicon.source_phrases
 
 
 def _source_phrase_end(doc: Doc, opener: Token, lexicon: Lexicon) -> int | None:
