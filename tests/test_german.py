@@ -164,6 +164,8 @@ def test_french_speakers_after_the_cue_reports_with_que_and_appositions() -> Non
         "des comptes ont menti": "le ministre de l'Intérieur, Jean Vidal",
         "aucune fraude n'a eu lieu": "lui",
     }
+    pronoun = one_saying(statements, "aucune fraude").speaker
+    assert pronoun is not None and pronoun.entity == "Jean Vidal"
 
 
 def test_speakers_named_by_capitals_are_people_of_the_article() -> None:

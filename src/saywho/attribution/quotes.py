@@ -322,7 +322,9 @@ class QuoteAttributor:
         # A source phrase's sentence holds any quotation in it ("Podle X je Y „…“").
         candidates = with_uncovered(list(_source_phrases(doc, lexicon)), quotations(doc, lexicon))
         candidates = with_uncovered(candidates, _reported(doc, lexicon))
-        return assemble(doc, entities, candidates, lexicon)
+        statements = assemble(doc, entities, candidates, lexicon)
+        _pronouns_to_last_speaker(statements, lexicon)
+        return statements
 
 
 def _is_cue(token: Token, lexicon: Lexicon) -> bool:
@@ -701,6 +703,19 @@ def in_apposition(text: str, start: int) -> bool:
     while before > 0 and text[before - 1].isspace():
         before -= 1
     return before > 0 and text[before - 1] == ","
+
+
+def _pronouns_to_last_speaker(statements: list[Statement], lexicon: Lexicon) -> None:
+    """A pronoun as speaker ("Il a précisé que …", "D'après lui, …") is whoever spoke
+    last, when that speaker is someone: the statement counts for them."""
+    pronouns = lexicon.pronouns | lexicon.source_pronouns
+    last: str | None = None
+    for statement in statements:
+        speaker = statement.speaker
+        if speaker is not None and speaker.entity is None and speaker.text.lower() in pronouns:
+            statement.speaker = replace(speaker, entity=last)
+        elif speaker is not None and speaker.entity is not None:
+            last = speaker.entity
 
 
 def _speakers_from_neighbours(
