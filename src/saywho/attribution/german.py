@@ -42,10 +42,8 @@ from saywho.attribution.quotes import (
     OPENING_MARKS,
     QUOTATION,
     assemble,
-    in_apposition,
     kind_in,
-    known_person,
-    person_of,
+    named_person,
     quotations,
 )
 from saywho.attribution.rules import is_trivial
@@ -220,10 +218,9 @@ def _name_speakers(doc: Doc, entities: EntityIndex, statements: list[Statement])
         names = [] if span is None else person_names(span)
         if not names and span is not None and len(span) == 1:
             names = [span]  # a surname alone, if it is a known person's
-        names.sort(key=lambda name: not in_apposition(text, name.start_char))
-        name = next((n for n in names if len(n) > 1 or known_person(entities, n.text)), None)
-        if name is not None:
-            statement.speaker = replace(speaker, entity=person_of(entities, name))
+        entity = named_person(entities, text, names)
+        if entity is not None:
+            statement.speaker = replace(speaker, entity=entity)
 
 
 def _resolve_pronouns(doc: Doc, entities: EntityIndex, statements: list[Statement]) -> None:

@@ -647,11 +647,7 @@ def _speaker(entities: EntityIndex, span: Span | None, lexicon: Lexicon) -> Spea
     )
     entity = (people or mentions)[0].entity if mentions else None
     if entity is None and lexicon.titled_subjects:
-        names = sorted(
-            _capitalised_runs(span, lexicon), key=lambda n: not in_apposition(text, n.start_char)
-        )
-        name = next((n for n in names if len(n) > 1 or known_person(entities, n.text)), None)
-        entity = person_of(entities, name) if name is not None else None
+        entity = named_person(entities, text, _capitalised_runs(span, lexicon))
     return Speaker(span.start_char, span.end_char, span.text, entity)
 
 
@@ -665,18 +661,27 @@ def _capitalised_runs(span: Span, lexicon: Lexicon) -> list[Span]:
     runs = []
     for is_capital, group in itertools.groupby(span, key=capital):
         tokens = list(group)
+        if not is_capital:
+            continue
         if len(tokens) > 2 and tokens[0].is_sent_start:
             tokens = tokens[1:]
-        if is_capital:
-            runs.append(span.doc[tokens[0].i : tokens[-1].i + 1])
+        runs.append(span.doc[tokens[0].i : tokens[-1].i + 1])
     return runs
 
 
-def person_of(entities: EntityIndex, name: Span) -> str:
-    """The person a name found outside the entity stage stands for, added to the
-    article's entities: one of its people with this name, or with this surname when
-    only one has it, else a new person."""
-    entity = known_person(entities, name.text) or name.text
+def named_person(entities: EntityIndex, text: str, names: list[Span]) -> str | None:
+    """The person a speaker phrase's names (found outside the entity stage) stand for,
+    added to the article's entities: a name set off by a comma first (the apposition
+    names who the phrase describes), of two words or more, or one the article already
+    gave a person ("so Schröder")."""
+    ordered = sorted(names, key=lambda name: not in_apposition(text, name.start_char))
+    name = next((n for n in ordered if len(n) > 1 or _known_person(entities, n.text)), None)
+    return None if name is None else _person_of(entities, name)
+
+
+def _person_of(entities: EntityIndex, name: Span) -> str:
+    """The article's person a name stands for, or a new one, with this mention."""
+    entity = _known_person(entities, name.text) or name.text
     mention = Mention(
         name.start, name.end, name.start_char, name.end_char, name.text, entity, "PERSON"
     )
@@ -684,7 +689,7 @@ def person_of(entities: EntityIndex, name: Span) -> str:
     return entity
 
 
-def known_person(entities: EntityIndex, name: str) -> str | None:
+def _known_person(entities: EntityIndex, name: str) -> str | None:
     """The article's person of this name, or of this surname when only one has it."""
     if name in entities.entities:
         return name
