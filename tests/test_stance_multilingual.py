@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 import spacy
+from stance_sentences import CLEAR_RUSSIAN, polarity_by_command
 
-from saywho.cli import main
 from saywho.neural.onnx_model import softmax
 from saywho.neural.pair_encoding import TargetInText
 from saywho.stance import StanceQuery, Target, create_stance_model
@@ -38,19 +37,7 @@ def _polarity(model: MultilingualStance, text: str, target: str) -> str:
     return judgement.polarity
 
 
-@pytest.mark.parametrize(
-    ("text", "target", "polarity"),
-    [
-        ("Суд признал мэра Петрова виновным в коррупции и мошенничестве.", "Петрова", "negative"),
-        ("Оппозиция обвинила правительство во лжи и коррупции.", "правительство", "negative"),
-        (
-            "Президент наградил врача Смирнову орденом за спасение сотен жизней.",
-            "Смирнову",
-            "positive",
-        ),
-        ("Делегация Китая прибыла в Москву во вторник.", "Китая", "neutral"),
-    ],
-)
+@pytest.mark.parametrize(("text", "target", "polarity"), CLEAR_RUSSIAN)
 def test_clear_russian_sentences(
     model: MultilingualStance, text: str, target: str, polarity: str
 ) -> None:
@@ -117,16 +104,8 @@ def test_context_is_the_targets_sentence_within_the_content() -> None:
 
 
 def test_stance_command_with_a_blank_russian_pipeline(tmp_path: Path) -> None:
-    text = "Суд признал мэра Петрова виновным в коррупции и мошенничестве."
-    start = text.index("Петрова")
-    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    record = {"id": 1, "text": text, "targets": [{"start": start, "end": start + 7}]}
-    source.write_text(json.dumps(record, ensure_ascii=False) + "\n", "utf-8")
-    command = ["stance", "--stance-model", "multilingual", "--spacy-model", "blank:ru"]
-    assert main([*command, str(source), str(out)]) == 0
-    [line] = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
-    [target] = line["targets"]
-    assert target["polarity"] == "negative" and 0 <= target["score"] <= 1
+    polarity, score = polarity_by_command(tmp_path, "multilingual")
+    assert polarity == "negative" and 0 <= score <= 1
 
 
 def test_no_targets_no_judgements(model: MultilingualStance) -> None:

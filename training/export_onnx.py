@@ -24,6 +24,7 @@ from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokeniz
 from saywho.neural.token_windows import load_plain_tokenizer, tokenize, windows
 from training.attribution import SpanTagger
 from training.common import load_weights
+from training.q4_embeddings import swap_in_q4
 from training.stance import StanceClassifier
 from training.unsigned_weights import unsigned
 
@@ -34,7 +35,9 @@ SAMPLE = (
 )
 
 
-def build(kind: str, encoder_dir: Path, weights_dir: Path) -> torch.nn.Module:
+def build(
+    kind: str, encoder_dir: Path, weights_dir: Path, q4: dict[str, np.ndarray] | None = None
+) -> torch.nn.Module:
     config = BertConfig.from_json_file(str(encoder_dir / "config.json"))
     encoder = BertModel(config, add_pooling_layer=False)
     model: torch.nn.Module
@@ -43,6 +46,11 @@ def build(kind: str, encoder_dir: Path, weights_dir: Path) -> torch.nn.Module:
     else:
         model = SpanTagger(encoder, config.hidden_size)
     model.load_state_dict(load_weights(weights_dir, kind), strict=False)
+    if q4 is not None:  # trained frozen: the table is the 4-bit one it came in
+        table = q4["nibbles"].astype(np.float32) * np.repeat(
+            q4["scales"].astype(np.float32), q4["nibbles"].shape[1] // q4["scales"].shape[1], axis=1
+        )
+        encoder.embeddings.word_embeddings.weight.data = torch.from_numpy(table)
     return model.eval()
 
 
@@ -75,8 +83,12 @@ def main() -> None:
     parser.add_argument("--model", choices=("stance", "attribution"), required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--per-channel", action="store_true", help="int8 scales per output channel")
+    parser.add_argument(
+        "--q4-embeddings", type=Path, help="word-q4.npz of a frozen 4-bit table (e5_encoder.py)"
+    )
     args = parser.parse_args()
-    model = build(args.model, args.encoder, args.weights)
+    q4 = dict(np.load(args.q4_embeddings)) if args.q4_embeddings else None
+    model = build(args.model, args.encoder, args.weights, q4)
     inputs = sample_inputs(args.model, args.encoder)
     names = list(inputs)
     dynamic = {name: {0: "batch", 1: "tokens"} for name in names}
@@ -100,12 +112,14 @@ def main() -> None:
             str(fp32),
             str(args.out),
             weight_type=QInt8,
-            op_types_to_quantize=["MatMul", "Gather"],
+            op_types_to_quantize=["MatMul"] if q4 else ["MatMul", "Gather"],
             per_channel=args.per_channel,
         )
         # The same numbers on every x86 CPU: uint8 weights (training/unsigned_weights.py).
         quantized = onnx.load(str(args.out))
         unsigned(quantized)
+        if q4 is not None:
+            swap_in_q4(quantized, q4["nibbles"], q4["scales"])
         onnx.save(quantized, str(args.out))
     with torch.no_grad():
         expected = model(*(torch.from_numpy(inputs[n]) for n in names)).numpy()

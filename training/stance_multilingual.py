@@ -30,16 +30,13 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from bench.newsmtsc import read_targets
-from bench.rusentne import f1_pn, half_of, read_items
+from bench.rusentne import BIAS_GRID, f1_pn, half_of, read_items
 from saywho.neural.pair_encoding import TargetInText
 from saywho.spread.encoders import create_encoder
 from saywho.stance.multilingual import LABELS, features
 
 LABEL_INDEX = {label: index for index, label in enumerate(LABELS)}
 NEUTRAL = LABEL_INDEX["neutral"]
-# Neutral biases tried on dev half A: from strongly favouring the polar classes
-# to slightly favouring neutral.
-BIAS_GRID = np.round(np.arange(-2.5, 1.01, 0.1), 2)
 
 
 def targets_of(items: list[dict[str, Any]]) -> tuple[list[TargetInText], np.ndarray, list[str]]:

@@ -41,21 +41,21 @@ SETUPS: dict[str, LanguageSetup] = {
     "de": LanguageSetup(
         "saywho:de",
         "minilm-de",
-        "multilingual",
+        "multilingual-e5",
         "statements measured on German news quotations, below the English level "
         "(docs/languages.md); stance toward targets unmeasured in German",
     ),
     "ru": LanguageSetup(
         "saywho:ru",
         "rules-ru",
-        "multilingual",
+        "multilingual-e5",
         "stance measured on RuSentNE, below the English model's level; statements come from "
         "Russian cue-word rules measured only on saywho's own small set (docs/languages.md)",
     ),
     "cs": LanguageSetup(
         "blank:cs",
         "quotes",
-        "multilingual",
+        "multilingual-e5",
         "statements come from quotation marks and Czech cue words, measured only on saywho's "
         "own small set (docs/languages.md); stance toward targets unmeasured in Czech",
     ),
@@ -65,5 +65,5 @@ SETUPS: dict[str, LanguageSetup] = {
 def setup_for(language: str) -> LanguageSetup:
     """The components for a language other than English."""
     return SETUPS.get(
-        language, LanguageSetup(f"blank:{language}", "quotes", "multilingual", _UNMEASURED)
+        language, LanguageSetup(f"blank:{language}", "quotes", "multilingual-e5", _UNMEASURED)
     )

@@ -47,8 +47,9 @@ def add_model_options(command: argparse.ArgumentParser) -> None:
         "--stance-model",
         default=DEFAULT_CONFIG.stance_model,
         metavar="NAME",
-        help="registered stance model for English: minilm (learned), lexicon (faster) or "
-        "multilingual (the one other languages use) "
+        help="registered stance model for English: minilm (learned), lexicon (faster), "
+        "multilingual-e5 (the one other languages use) or multilingual (the earlier "
+        "sentence-vector one) "
         f"(default: {DEFAULT_CONFIG.stance_model})",
     )
 

@@ -7,8 +7,10 @@ target's own tokens lets the classifier pool them.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from tokenizers import Tokenizer
@@ -18,6 +20,7 @@ MAX_TOKENS = 128
 # that truncation never cuts the target out of a long sentence.
 CONTEXT_CHARS = 300
 OPEN_MARK, CLOSE_MARK = "< ", " >"
+PAD_TOKENS = ("[PAD]", "<pad>")  # WordPiece (MiniLM), SentencePiece (XLM-R, e5)
 
 
 @dataclass(frozen=True)
@@ -36,9 +39,14 @@ class EncodedPairs:
 
 
 def load_tokenizer(path: str) -> Tokenizer:
-    tokenizer = Tokenizer.from_file(path)
+    """A tokenizer.json, or one gzipped (``.json.gz``: the e5 vocabulary is 16 MB raw)."""
+    if path.endswith(".gz"):
+        tokenizer = Tokenizer.from_str(gzip.decompress(Path(path).read_bytes()).decode("utf-8"))
+    else:
+        tokenizer = Tokenizer.from_file(path)
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    pad = next(token for token in PAD_TOKENS if tokenizer.token_to_id(token) is not None)
+    tokenizer.enable_padding(pad_id=tokenizer.token_to_id(pad), pad_token=pad)
     return tokenizer
 
 

@@ -1,4 +1,9 @@
-"""Target-dependent stance from a fine-tuned MiniLM (NewsMTSC), run with ONNX Runtime.
+"""Target-dependent stance from a fine-tuned transformer, run with ONNX Runtime.
+
+Two are shipped: ``minilm`` (English MiniLM fine-tuned on NewsMTSC) for English,
+and ``multilingual-e5`` (multilingual-e5-small fine-tuned on RuSentNE's Russian
+news) for every other language. Both take the same target-marked input
+(``saywho.neural.pair_encoding``) and differ only in their files.
 
 The model reads the statement's content around each target with the target
 marked, and says how it portrays the target (NewsMTSC's question). The ledger
@@ -31,6 +36,8 @@ from saywho.stance import STANCE_MODELS, Judgement, StanceQuery, Target
 from saywho.stance.lexicon import LexiconStance, is_declaration
 
 MODEL_FILE = "stance-minilm.onnx"
+MULTILINGUAL_MODEL_FILE = "stance-e5.onnx"
+MULTILINGUAL_TOKENIZER = "tokenizer-e5.json.gz"
 # The model's outputs, in the vocabulary's order (training/stance.py trained in it).
 LABELS: tuple[Polarity, ...] = get_args(Polarity)
 BATCH = 32
@@ -41,15 +48,17 @@ ACT_DIRECTION: dict[Act, Polarity] = {
 }
 
 
-@STANCE_MODELS.register("minilm")
-class MiniLMStance:
-    def __init__(self, model_file: str = MODEL_FILE) -> None:
+class EncoderStance:
+    """A fine-tuned encoder's judgement, under the speech-act knowledge above."""
+
+    def __init__(self, model_file: str, tokenizer_file: str) -> None:
         self.model_file = model_file
+        self.tokenizer_file = tokenizer_file
         self.lexicon = LexiconStance()
 
     @cached_property
     def tokenizer(self) -> Tokenizer:
-        return load_tokenizer(str(model_path(TOKENIZER)))
+        return load_tokenizer(str(model_path(self.tokenizer_file)))
 
     def __call__(self, queries: Sequence[StanceQuery]) -> list[list[Judgement]]:
         results: list[list[Judgement | None]] = [[None] * len(q.targets) for q in queries]
@@ -95,6 +104,18 @@ class MiniLMStance:
                 best = int(row.argmax())
                 judgements[index] = Judgement(LABELS[best], round(float(row[best]), 3))
         return [j for j in judgements if j is not None]
+
+
+@STANCE_MODELS.register("minilm")
+class MiniLMStance(EncoderStance):
+    def __init__(self, model_file: str = MODEL_FILE) -> None:
+        super().__init__(model_file, TOKENIZER)
+
+
+@STANCE_MODELS.register("multilingual-e5")
+class MultilingualE5Stance(EncoderStance):
+    def __init__(self, model_file: str = MULTILINGUAL_MODEL_FILE) -> None:
+        super().__init__(model_file, MULTILINGUAL_TOKENIZER)
 
 
 def _context_of(query: StanceQuery, target: Target) -> TargetInText:
