@@ -11,7 +11,17 @@ from saywho.attribution import create_attributor
 from saywho.attribution.candidates import Candidate
 from saywho.attribution.german import MODEL_FILE, GermanAttributor
 from saywho.attribution.minilm import TaggedSpan
-from saywho.attribution.quotes import GERMAN, assemble, kind_in, medium_and_act
+from saywho.attribution.quotes import (
+    CZECH,
+    FRENCH,
+    GERMAN,
+    SPANISH,
+    UKRAINIAN,
+    Lexicon,
+    assemble,
+    kind_in,
+    medium_and_act,
+)
 from saywho.entities.resolve import EntityIndex, Mention
 from saywho.model import ConfigError, Entity, Statement
 from saywho.neural.onnx_model import model_path
@@ -112,10 +122,31 @@ def test_writing_cue_and_denial_act() -> None:
 
 
 def test_cue_words_give_medium_and_act() -> None:
-    assert medium_and_act("schrieb", GERMAN) == ("writing", "claim")
-    assert medium_and_act("warf ihm vor", GERMAN) == ("speech", "accusation")
-    assert medium_and_act("lobte", GERMAN) == ("speech", "praise")
-    assert medium_and_act(None, GERMAN) == ("speech", "claim")
+    assert medium_and_act("schrieb", "", GERMAN) == ("writing", "claim")
+    assert medium_and_act("warf ihm vor", "", GERMAN) == ("speech", "accusation")
+    assert medium_and_act("lobte", "", GERMAN) == ("speech", "praise")
+    assert medium_and_act(None, "", GERMAN) == ("speech", "claim")
+
+
+@pytest.mark.parametrize(
+    ("content", "lexicon", "act"),
+    [
+        ("Russland habe keinen Favoriten bei der Wahl", GERMAN, "denial"),
+        ("Moskau beobachte die Wahl genau", GERMAN, "claim"),
+        ("Moskau habe sich nie eingemischt", GERMAN, "denial"),
+        ("la Russie n'a pas de favori entre les deux candidats", FRENCH, "denial"),
+        ("Rusia no tiene ningún candidato favorito", SPANISH, "denial"),
+        ("Rusko nemá v amerických volbách favorita", CZECH, "denial"),
+        ("Rusko nepodporuje žádného kandidáta", CZECH, "denial"),
+        ("Росія не має фаворита на виборах", UKRAINIAN, "denial"),
+        ("Rusko podporuje mír", CZECH, "claim"),
+        ("die Wahl sei nicht fair gewesen", GERMAN, "claim"),
+    ],
+)
+def test_a_denied_preference_in_the_content_is_a_denial(
+    content: str, lexicon: Lexicon, act: str
+) -> None:
+    assert medium_and_act("sagte", content, lexicon)[1] == act
 
 
 def test_quotation_mark_styles() -> None:
@@ -166,6 +197,30 @@ def test_french_speakers_after_the_cue_reports_with_que_and_appositions() -> Non
     }
     pronoun = one_saying(statements, "aucune fraude").speaker
     assert pronoun is not None and pronoun.entity == "Jean Vidal"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "content"),
+    [
+        (
+            "Le porte-parole du Kremlin, Dmitri Peskov, a déclaré que le vote serait annulé.",
+            "fr",
+            "le vote serait annulé",
+        ),
+        (
+            "El portavoz del Kremlin, Dmitri Peskov, dijo que el voto sería anulado.",
+            "es",
+            "el voto sería anulado",
+        ),
+    ],
+)
+def test_a_subject_with_its_name_in_apposition_before_a_cue_and_que(
+    text: str, language: str, content: str
+) -> None:
+    # Not "…, dijo" closing a report: the clause after "que" is what was said.
+    [statement] = _statements("quotes", text, language)
+    assert statement.content_text == content
+    assert statement.speaker is not None and statement.speaker.text == "Dmitri Peskov"
 
 
 def test_speakers_named_by_capitals_are_people_of_the_article() -> None:

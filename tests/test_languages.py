@@ -8,6 +8,7 @@ import pytest
 
 from saywho.cli.app import build_parser
 from saywho.languages import DEFAULT_LANGUAGES, ENGLISH, NEWS_LANGUAGES, setup_for
+from saywho.ledger import build_ledger
 from saywho.model import Article, Failure, RawDocument
 from saywho.nlp import load_spacy
 from saywho.pipeline import Pipeline
@@ -75,3 +76,34 @@ def test_blank_pipelines_split_sentences_at_marks_and_line_breaks() -> None:
         "Elle a dit oui\n",
         "Titre suivant",
     ]
+
+
+# The seed's question, asked of Russia's spokesman in the languages saywho reads.
+DECLARED_NEUTRALITY = {
+    "ru": "Пресс-секретарь президента России Дмитрий Песков заявил, что у Москвы нет фаворита "
+    "на выборах в США между Камалой Харрис и Дональдом Трампом.",
+    "de": "Kremlsprecher Dmitri Peskow sagte, Russland habe keinen Favoriten bei der Wahl "
+    "zwischen Kamala Harris und Donald Trump.",
+    "fr": "Le porte-parole du Kremlin, Dmitri Peskov, a déclaré que la Russie n'avait pas de "
+    "favori entre Kamala Harris et Donald Trump.",
+    "es": "El portavoz del Kremlin, Dmitri Peskov, dijo que Rusia no tiene favorito entre "
+    "Kamala Harris y Donald Trump.",
+    "cs": "Mluvčí Kremlu Dmitrij Peskov uvedl, že Rusko nemá ve volbách mezi demokraty a "
+    "Donaldem Trumpem favorita.",
+}
+
+
+@pytest.mark.parametrize("language", sorted(DECLARED_NEUTRALITY))
+def test_a_declared_neutrality_reaches_the_ledger_as_declared(
+    pipeline: Pipeline, language: str
+) -> None:
+    analyzer = Pipeline(replace(pipeline.config, languages=(ENGLISH, language)))
+    article = analyzer.analyze_text(DECLARED_NEUTRALITY[language])
+    assert isinstance(article, Article)
+    [statement] = article.statements
+    assert statement.act == "denial"
+    rows = build_ledger(article.statements, {e.name: e for e in article.entities})
+    peskov = {row.target: row for row in rows if row.actor == "Dmitry Peskov"}
+    assert "Donald Trump" in peskov
+    for row in peskov.values():
+        assert [e.polarity for e in row.declared] == ["neutral"] and row.expressed == []

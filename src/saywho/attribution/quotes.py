@@ -70,6 +70,10 @@ class Lexicon:
     # A speaker after the cue may be a lower-case noun phrase with the name in
     # apposition ("a déclaré le porte-parole du ministère, Irina Volkova").
     common_noun_speakers: bool = False
+    # A negated preference or involvement in the content makes a plain report a
+    # denial ("Russland habe keinen Favoriten", "ne s'ingère pas"), as
+    # ``saywho.attribution.acts`` does for English.
+    denied_preference: re.Pattern[str] | None = None
 
 
 GERMAN = Lexicon(
@@ -129,6 +133,12 @@ GERMAN = Lexicon(
         ("prognostizier", "prediction"),
         ("erwart", "prediction"),
     ),
+    denied_preference=re.compile(
+        r"\b(?:nicht|keine?[nmrs]?|nie|niemals|weder)\b[^.;]{0,40}?"
+        r"(?:favorit|bevorzug|präferenz|vorzieh|unterstütz|einmisch|eingemischt|"
+        r"beeinfluss|einfluss|beteiligt|absicht)",
+        re.IGNORECASE,
+    ),
 )
 FRENCH = Lexicon(
     cues=frozenset(
@@ -160,6 +170,11 @@ FRENCH = Lexicon(
     source_pronouns=frozenset("lui elle eux elles".split()),
     titled_subjects=True,
     common_noun_speakers=True,
+    denied_preference=re.compile(
+        r"\b(?:ne|n'|pas|jamais|aucun\w*|ni|sans)\b[^.;]{0,40}?"
+        r"(?:favori|préfér|soutien|souten|soutient|ingér|immisc|influenc|impliqu|intention)",
+        re.IGNORECASE,
+    ),
 )
 SPANISH = Lexicon(
     cues=frozenset(
@@ -190,6 +205,11 @@ SPANISH = Lexicon(
     complementizers=frozenset({"que"}),
     source_phrases=frozenset({"según"}),
     source_pronouns=frozenset("él ella ellos ellas".split()),
+    denied_preference=re.compile(
+        r"\b(?:no|nunca|ningún|ninguna|ni|sin)\b[^.;]{0,40}?"
+        r"(?:favorit|prefer|apoy|injer|interf|influ|implic|intención)",
+        re.IGNORECASE,
+    ),
 )
 # Czech past forms take the subject's gender and number: "uvedl", "uvedla", "uvedlo",
 # "uvedli", "uvedly".
@@ -253,6 +273,13 @@ CZECH = Lexicon(
     # "řekl ČTK", "uvedl pro Deník N", "v Praze": named, but not the speaker.
     addressees=frozenset({"čtk"}),
     prepositions=frozenset("pro v ve na do z ze u od před".split()),
+    denied_preference=re.compile(
+        # Czech puts the object last: a longer reach than the other languages'.
+        r"\b(?:nemá|nemáme|nemají|není|nejsou|nikdy|žádn\w*|ani)\b[^.;]{0,80}?"
+        r"(?:favorit|preferuj|preferenc|podpor|zasah|vměš|ovlivň)"
+        r"|\bne(?:podpor|zasah|vměš|ovlivň|preferuj)",
+        re.IGNORECASE,
+    ),
 )
 # Ukrainian past forms end in -в for a man, -ла, -ло, -ли otherwise: "заявив", "заявила".
 _UKRAINIAN_PAST = """заявив сказав повідомив зазначив додав наголосив підкреслив пояснив
@@ -293,6 +320,11 @@ UKRAINIAN = Lexicon(
     ),
     complementizers=frozenset({"що"}),
     titled_subjects=True,
+    denied_preference=re.compile(
+        r"\b(?:не|ніколи|немає|ні)\b[^.;]{0,40}?"
+        r"(?:фаворит|переваг|підтрим|втруча|вплив|причетн|намір)",
+        re.IGNORECASE,
+    ),
 )
 LEXICONS = {"de": GERMAN, "fr": FRENCH, "es": SPANISH, "cs": CZECH, "uk": UKRAINIAN}
 # For a language with no lexicon of its own: every list at once (an unknown cue is
@@ -304,6 +336,14 @@ ANY_LANGUAGE = Lexicon(
     pronouns=frozenset().union(*(lexicon.pronouns for lexicon in LEXICONS.values())),
     media={word: m for lexicon in LEXICONS.values() for word, m in lexicon.media.items()},
     acts=tuple(act for lexicon in LEXICONS.values() for act in lexicon.acts),
+    denied_preference=re.compile(
+        "|".join(
+            f"(?:{lexicon.denied_preference.pattern})"
+            for lexicon in LEXICONS.values()
+            if lexicon.denied_preference
+        ),
+        re.IGNORECASE,
+    ),
 )
 
 
@@ -371,13 +411,14 @@ def _reported(doc: Doc, lexicon: Lexicon) -> Iterator[Candidate]:
         end = sentence.end_char
         while end > sentence.start_char and text[end - 1] in SENTENCE_END + " \n":
             end -= 1
-        if cue.i > sentence.start and cue.nbor(-1).text == ",":
-            content = (sentence.start_char, cue.nbor(-1).idx)
-            speaker = _speaker_of(doc, cue, lexicon, after=True)
-        elif cue.i + 1 < sentence.end and cue.nbor(1).lower_ in lexicon.complementizers:
-            # "X a affirmé que …": the clause the complementizer opens, said by the subject.
+        if cue.i + 1 < sentence.end and cue.nbor(1).lower_ in lexicon.complementizers:
+            # "X a affirmé que …", "El portavoz, X, dijo que …": the clause the
+            # complementizer opens, said by the subject.
             content = (_clause_start(doc, cue.i + 1, lexicon), end)
             speaker = _speaker_of(doc, cue, lexicon, after=False)
+        elif cue.i > sentence.start and cue.nbor(-1).text == ",":
+            content = (sentence.start_char, cue.nbor(-1).idx)
+            speaker = _speaker_of(doc, cue, lexicon, after=True)
         else:
             comma = next((t for t in doc[cue.i + 1 : sentence.end] if t.text in ",:"), None)
             if comma is None or comma.i - cue.i > MAX_SPEAKER_WORDS:
@@ -545,6 +586,7 @@ def _name_run(words: list[Token], lexicon: Lexicon, after: bool) -> list[Token]:
     """The first run of capitalised words (and articles) in ``words``, or a pronoun
     that comes before any."""
     taken: list[Token] = []
+    crossed_comma = False
     for word in words:
         if not taken and word.lower_ in lexicon.pronouns:
             return [word]
@@ -552,6 +594,8 @@ def _name_run(words: list[Token], lexicon: Lexicon, after: bool) -> list[Token]:
             taken.append(word)
         elif taken and not after and word.lower_ in lexicon.prepositions:
             taken = []  # "pro Deník N uvedl": a place or channel, not the speaker
+        elif not (taken or after or crossed_comma) and word.text == ",":
+            crossed_comma = True  # "Le porte-parole, Dmitri Peskov, a déclaré": its apposition
         elif taken or word.is_punct:
             break
     return taken
@@ -581,13 +625,16 @@ def kind_in(text: str, start: int, end: int) -> Kind:
     return "mixed" if QUOTATION.search(inside) else "indirect"
 
 
-def medium_and_act(cue: str | None, lexicon: Lexicon) -> tuple[Medium, Act]:
-    """What the cue's words say about how (medium) and what (act) was conveyed."""
+def medium_and_act(cue: str | None, content: str, lexicon: Lexicon) -> tuple[Medium, Act]:
+    """What the cue's words say about how (medium) and what (act) was conveyed; a plain
+    report whose content denies a preference or involvement is a denial."""
     words = re.findall(r"\w+", (cue or "").lower())
     medium: Medium = next((lexicon.media[w] for w in words if w in lexicon.media), "speech")
     act: Act = next(
         (act for w in words for prefix, act in lexicon.acts if w.startswith(prefix)), "claim"
     )
+    if act == "claim" and lexicon.denied_preference and lexicon.denied_preference.search(content):
+        act = "denial"
     return medium, act
 
 
@@ -604,7 +651,10 @@ def assemble(
     for candidate in ordered:
         start, end = candidate.extent
         kind = "direct" if candidate.direct else kind_in(text, start, end)
-        medium, act = medium_and_act(candidate.cue.text if candidate.cue else None, lexicon)
+        content = " ".join(text[s:e] for s, e in candidate.content)
+        medium, act = medium_and_act(
+            candidate.cue.text if candidate.cue else None, content, lexicon
+        )
         statements.append(
             Statement(
                 id="",

@@ -45,8 +45,15 @@ PARTICIPANT_ARCS = frozenset(
 MAX_PARTICIPANT_DEPTH = 4
 # Below this absolute compound score, content reads as neutral.
 SENTIMENT_THRESHOLD = 0.3
+# What a declaration of (non-)preference names, in the languages saywho reads:
+# English, then Russian, German, French, Spanish, Czech and Ukrainian stems.
 _PREFERENCE = re.compile(
-    r"\b(favou?rites?|preferences?|prefer\w*|support\w*|endorse\w*|back\w*|neutral\w*|side\w*)\b",
+    r"\b(favou?rites?|preferences?|prefer\w*|support\w*|endorse\w*|back\w*|neutral\w*|side\w*|"
+    r"фаворит\w*|предпоч\w*|поддерж\w*|нейтрал\w*|"
+    r"favorit\w*|bevorzug\w*|präferenz\w*|unterstütz\w*|"
+    r"favori\w*|préf[éè]r\w*|soutien\w*|souten\w*|soutient|neutre\w*|"
+    r"apoy\w*|preferuj\w*|preferenc\w*|podpor\w*|nepodpor\w*|neutráln\w*|"
+    r"переваг\w*|підтрим\w*)\b",
     re.IGNORECASE,
 )
 CUE_POLARITY: dict[str, Polarity] = {
