@@ -17,7 +17,8 @@ content covers more than half of its characters (greedy, one to one). Also
 printed: token-level F1 for source, cue and content over all paragraphs (the
 measure of the held-out Russian set), and the time per 1000 characters of a
 language's article beside an English one of the same length, both parsed, resolved
-and attributed (no stance), on this machine.
+and attributed (no stance), then the same texts through the whole analysis with
+each language's stance model, on this machine.
 """
 
 from __future__ import annotations
@@ -27,15 +28,18 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from saywho.attribution import create_attributor
+from saywho.config import PipelineConfig
 from saywho.entities.kb import load_knowledge_base
 from saywho.entities.resolve import EntityResolver
 from saywho.languages import setup_for
 from saywho.model import Statement
 from saywho.nlp import load_spacy
+from saywho.pipeline import Pipeline
 
 DATA = Path(__file__).resolve().parent / "data"
 ENGLISH = DATA / "acts.jsonl"
@@ -193,18 +197,18 @@ def _print_speed(
     analyzers: dict[str, Callable[[str], list[Statement]]], languages: list[str]
 ) -> None:
     """Each language beside English on texts of one length cut from the project's own
-    sentences."""
+    sentences: attribution alone, then the whole analysis with stance."""
     english_text = " ".join(json.loads(line)["text"] for line in _lines(ENGLISH))
     texts = {
-        name: "\n".join(
+        language: "\n".join(
             json.loads(line)["text"] for line in _lines(DATA / SETS[language][0][1]) * 10
         )
-        for name, language in zip(analyzers, languages, strict=True)
+        for language in languages
     }
     length = min(len(english_text), *(len(text) for text in texts.values()))
     timings = {
-        name: ms_per_1000_chars(analyze, texts[name][:length])
-        for name, analyze in analyzers.items()
+        name: ms_per_1000_chars(analyze, texts[language][:length])
+        for (name, analyze), language in zip(analyzers.items(), languages, strict=True)
     }
     english = {"English, rules": "rules", "English, minilm (default)": "minilm"}
     for name, attributor in english.items():
@@ -212,6 +216,12 @@ def _print_speed(
     print(f"speed on {length} characters (parse, entities, attribution; no stance):")
     for name, ms in timings.items():
         print(f"  {name}: {ms:.1f} ms / 1000 characters")
+    print("the whole analysis, stance included (Pipeline.analyze_text, as saywho analyze):")
+    for language, text in {**texts, "en": english_text}.items():
+        config = replace(PipelineConfig(), languages=tuple(dict.fromkeys(("en", language))))
+        ms = ms_per_1000_chars(Pipeline(config).analyze_text, text[:length])
+        stance = setup_for(language).stance_model if language != "en" else config.stance_model
+        print(f"  {language} (stance {stance}): {ms:.1f} ms / 1000 characters")
 
 
 def _lines(path: Path) -> list[str]:
