@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from stance_sentences import CLEAR_RUSSIAN, polarity_by_command
+from tokenizers import Tokenizer, models
 
 from saywho.neural.onnx_model import model_path
 from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokenizer
@@ -70,3 +71,10 @@ def test_the_sentencepiece_tokenizer_pads_and_marks_the_target() -> None:
 def test_stance_command_with_a_blank_russian_pipeline(tmp_path: Path) -> None:
     polarity, score = polarity_by_command(tmp_path, "multilingual-e5")
     assert polarity == "negative" and 0 <= score <= 1
+
+
+def test_a_tokenizer_without_a_padding_token_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "tokenizer.json"
+    Tokenizer(models.WordLevel({"word": 0, "[UNK]": 1}, unk_token="[UNK]")).save(str(path))
+    with pytest.raises(ValueError, match="no padding token"):
+        load_tokenizer(str(path))

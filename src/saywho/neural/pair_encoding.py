@@ -45,7 +45,9 @@ def load_tokenizer(path: str) -> Tokenizer:
     else:
         tokenizer = Tokenizer.from_file(path)
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
-    pad = next(token for token in PAD_TOKENS if tokenizer.token_to_id(token) is not None)
+    pad = next((token for token in PAD_TOKENS if tokenizer.token_to_id(token) is not None), None)
+    if pad is None:
+        raise ValueError(f"{path}: no padding token ({' or '.join(PAD_TOKENS)})")
     tokenizer.enable_padding(pad_id=tokenizer.token_to_id(pad), pad_token=pad)
     return tokenizer
 
