@@ -27,7 +27,7 @@ from saywho.neural.onnx_model import TOKENIZER, model_path
 from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokenizer
 from saywho.neural.token_windows import OVERLAP, WINDOW, stitch, window_starts
 from saywho.pipeline import Pipeline
-from saywho.stance.minilm import MiniLMStance
+from saywho.stance.encoder import MiniLMStance
 
 MODELS = Path(str(resources.files("saywho").joinpath("data/models")))
 

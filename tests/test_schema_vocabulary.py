@@ -59,6 +59,6 @@ def test_polarities_are_referenced_not_repeated() -> None:
 def test_stance_model_outputs_are_the_polarities_in_training_order() -> None:
     # The model was trained with labels 0, 1, 2 = negative, neutral, positive
     # (training/stance.py): reordering the Literal would misread every output.
-    from saywho.stance.minilm import LABELS
+    from saywho.stance.encoder import LABELS
 
     assert LABELS == get_args(model.Polarity) == ("negative", "neutral", "positive")

@@ -11,7 +11,7 @@ from tokenizers import Tokenizer, models
 from saywho.neural.onnx_model import model_path
 from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokenizer
 from saywho.stance import create_stance_model
-from saywho.stance.minilm import MULTILINGUAL_TOKENIZER, EncoderStance
+from saywho.stance.encoder import MULTILINGUAL_TOKENIZER, EncoderStance
 
 
 @pytest.fixture(scope="module")

@@ -51,7 +51,7 @@ class StanceModel(Protocol):
 STANCE_MODELS: Registry[StanceModel] = Registry(
     "stance model",
     STANCE_MODEL_GROUP,
-    builtins=("saywho.stance.lexicon", "saywho.stance.minilm", "saywho.stance.multilingual"),
+    builtins=("saywho.stance.lexicon", "saywho.stance.encoder", "saywho.stance.multilingual"),
 )
 
 
