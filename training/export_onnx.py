@@ -18,12 +18,11 @@ import onnx
 import onnxruntime
 import torch
 from onnxruntime.quantization import QuantType, quantize_dynamic
-from transformers import BertConfig, BertModel
 
 from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokenizer
 from saywho.neural.token_windows import load_plain_tokenizer, tokenize, windows
 from training.attribution import SpanTagger
-from training.common import load_weights
+from training.common import load_encoder, load_weights
 from training.q4_embeddings import swap_in_q4
 from training.stance import StanceClassifier
 from training.unsigned_weights import unsigned
@@ -35,22 +34,16 @@ SAMPLE = (
 )
 
 
-def build(
-    kind: str, encoder_dir: Path, weights_dir: Path, q4: dict[str, np.ndarray] | None = None
-) -> torch.nn.Module:
-    config = BertConfig.from_json_file(str(encoder_dir / "config.json"))
-    encoder = BertModel(config, add_pooling_layer=False)
+def build(kind: str, encoder_dir: Path, weights_dir: Path) -> torch.nn.Module:
+    """The trained model: the base encoder's weights, then the trained ones over them
+    (a model trained with a frozen table, like the e5 stance model, keeps the base's)."""
+    encoder = load_encoder(encoder_dir)
     model: torch.nn.Module
     if kind == "stance":
-        model = StanceClassifier(encoder, config.hidden_size)
+        model = StanceClassifier(encoder, encoder.config.hidden_size)
     else:
-        model = SpanTagger(encoder, config.hidden_size)
+        model = SpanTagger(encoder, encoder.config.hidden_size)
     model.load_state_dict(load_weights(weights_dir, kind), strict=False)
-    if q4 is not None:  # trained frozen: the table is the 4-bit one it came in
-        table = q4["nibbles"].astype(np.float32) * np.repeat(
-            q4["scales"].astype(np.float32), q4["nibbles"].shape[1] // q4["scales"].shape[1], axis=1
-        )
-        encoder.embeddings.word_embeddings.weight.data = torch.from_numpy(table)
     return model.eval()
 
 
@@ -88,7 +81,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     q4 = dict(np.load(args.q4_embeddings)) if args.q4_embeddings else None
-    model = build(args.model, args.encoder, args.weights, q4)
+    model = build(args.model, args.encoder, args.weights)
     inputs = sample_inputs(args.model, args.encoder)
     names = list(inputs)
     dynamic = {name: {0: "batch", 1: "tokens"} for name in names}
