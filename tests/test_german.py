@@ -1,4 +1,4 @@
-"""German attribution (``minilm-de``), the quotation-mark baseline (``quotes``) and the
+"""German attribution (``e5-de``), the quotation-mark baseline (``quotes``) and the
 blank German pipeline, on sentences written for these tests."""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def _german_model_shipped() -> bool:
 needs_model = pytest.mark.skipif(
     not _german_model_shipped(), reason=f"{MODEL_FILE} is not shipped (docs/models.md)"
 )
-ATTRIBUTORS = ["quotes", pytest.param("minilm-de", marks=needs_model)]
+ATTRIBUTORS = ["quotes", pytest.param("e5-de", marks=needs_model)]
 
 
 def _statements(attributor: str, text: str, language: str = "de") -> list[Statement]:
@@ -93,7 +93,7 @@ def test_learned_model_finds_speaker_before_colon_and_a_report_with_dass() -> No
         "bauen werde. Die Gewerkschaft erklärte: „Das reicht nicht, wir brauchen mehr "
         "Lehrerinnen und Lehrer.“"
     )
-    statements = _statements("minilm-de", text)
+    statements = _statements("e5-de", text)
     report = one_saying(statements, "neue Schulen")
     assert report.speaker is not None and "Bürgermeister" in report.speaker.text
     quote = one_saying(statements, "Das reicht nicht")
@@ -252,7 +252,7 @@ def _linked(
     weak: tuple[str, ...] = (),
     entities: EntityIndex | None = None,
 ) -> list[Statement]:
-    """minilm-de's statements for a text whose tagger found the given (role, words);
+    """e5-de's statements for a text whose tagger found the given (role, words);
     words in ``weak`` were found with little confidence."""
     spans: dict[str, list[TaggedSpan]] = {"source": [], "cue": [], "content": []}
     for role, words in tags:
@@ -500,11 +500,22 @@ def test_a_report_going_on_in_the_subjunctive_keeps_its_speaker() -> None:
         ("content", "Die Kosten seien deutlich gestiegen."),
         ("content", "Das Wetter war am Montag schlecht."),
     ]
-    statements = _linked(text, tags)
+    statements = _linked(text, tags, weak=("Das Wetter war am Montag schlecht.",))
     assert _speaker_of(statements, "Kosten") == "Der Bürgermeister"
     assert one_saying(statements, "Kosten").cue is None
-    # A sentence in the indicative with no cue is the author's, not a report.
+    # A sentence in the indicative with no cue is the author's, not a report, unless
+    # the tagger is sure of it.
     assert not [s for s in statements if "Wetter" in s.content[0].text]
+
+
+def test_reported_words_the_tagger_is_sure_of_need_no_cue() -> None:
+    text = "Die Gewerkschaft hält den Einsatz der Armee im Inneren für einen Irrweg."
+    content = "den Einsatz der Armee im Inneren für einen Irrweg"
+    tags = [("source", "Die Gewerkschaft"), ("content", content)]
+    sure = one_saying(_linked(text, tags), "Irrweg")
+    assert sure.cue is None and sure.speaker is not None
+    assert sure.speaker.text == "Die Gewerkschaft"
+    assert _linked(text, tags, weak=(content,)) == []
 
 
 def test_a_report_in_the_subjunctive_after_a_narrated_one_is_its_subjects() -> None:
@@ -539,4 +550,4 @@ def test_nach_is_a_cue_only_before_a_report_noun() -> None:
         ("source", "dem Scheitern des Antrags"),
         ("content", "zog die Partei ihre Unterstützung zurück"),
     ]
-    assert _linked(after, tags) == []
+    assert _linked(after, tags, weak=("zog die Partei ihre Unterstützung zurück",)) == []

@@ -23,9 +23,17 @@ from saywho.neural.bio import (
     spans_from_tags,
     tags_from_spans,
 )
-from saywho.neural.onnx_model import TOKENIZER, model_path
+from saywho.neural.onnx_model import E5_TOKENIZER, TOKENIZER, model_path
 from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokenizer
-from saywho.neural.token_windows import OVERLAP, WINDOW, stitch, window_starts
+from saywho.neural.token_windows import (
+    OVERLAP,
+    WINDOW,
+    load_plain_tokenizer,
+    stitch,
+    tokenize,
+    window_starts,
+    windows,
+)
 from saywho.pipeline import Pipeline
 from saywho.stance.encoder import MiniLMStance
 
@@ -74,6 +82,33 @@ def test_windows_cover_every_token_and_stitch_averages() -> None:
     assert covered.all() and starts[1] - starts[0] == WINDOW - OVERLAP
     merged = stitch([(0, np.ones((4, 2))), (2, 3 * np.ones((4, 2)))], 6)
     assert merged[:, 0].tolist() == [1, 1, 2, 2, 3, 3]
+
+
+def _words(text: str, tokenizer_file: str) -> list[str]:
+    tokens = tokenize(load_plain_tokenizer(str(model_path(tokenizer_file))), text)
+    words: list[str] = []
+    for (start, end), continues in zip(tokens.offsets, tokens.continues_word, strict=True):
+        if continues:
+            words[-1] += text[start:end]
+        else:
+            words.append(text[start:end])
+    return words
+
+
+def test_sentencepiece_words_are_split_at_punctuation_as_wordpiece_words_are() -> None:
+    text = "Der Sprecher des Kremls, Peskow, sagte: „Wir haben keinen Favoriten.“"
+    expected = "Der Sprecher des Kremls , Peskow , sagte : „ Wir haben keinen Favoriten . “"
+    assert _words(text, E5_TOKENIZER) == expected.split()
+    english = 'The Kremlin\'s spokesman said: "We have no favorite."'
+    expected = 'The Kremlin \' s spokesman said : " We have no favorite . "'
+    assert _words(english, TOKENIZER) == expected.split()
+
+
+def test_windows_open_and_close_with_each_vocabulary_s_own_tokens() -> None:
+    for tokenizer_file, (first, last) in ((TOKENIZER, (101, 102)), (E5_TOKENIZER, (0, 2))):
+        tokens = tokenize(load_plain_tokenizer(str(model_path(tokenizer_file))), "Peskow sagte.")
+        batch = next(windows(tokens, 4))
+        assert (batch.input_ids[0, 0], batch.input_ids[0, -1]) == (first, last)
 
 
 def test_pair_encoding_marks_the_target_tokens() -> None:

@@ -8,10 +8,10 @@ import pytest
 from stance_sentences import CLEAR_RUSSIAN, polarity_by_command
 from tokenizers import Tokenizer, models
 
-from saywho.neural.onnx_model import model_path
+from saywho.neural.onnx_model import E5_TOKENIZER, model_path
 from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokenizer
 from saywho.stance import create_stance_model
-from saywho.stance.encoder import MULTILINGUAL_TOKENIZER, EncoderStance
+from saywho.stance.encoder import EncoderStance
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def test_two_targets_of_one_sentence_are_told_apart(model: EncoderStance) -> Non
 
 
 def test_the_sentencepiece_tokenizer_pads_and_marks_the_target() -> None:
-    tokenizer = load_tokenizer(str(model_path(MULTILINGUAL_TOKENIZER)))
+    tokenizer = load_tokenizer(str(model_path(E5_TOKENIZER)))
     short, long = "Лавров молчал.", "Министр иностранных дел Сергей Лавров снова обвинил Запад."
     items = [
         TargetInText(short, 0, 6),
@@ -76,5 +76,5 @@ def test_stance_command_with_a_blank_russian_pipeline(tmp_path: Path) -> None:
 def test_a_tokenizer_without_a_padding_token_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "tokenizer.json"
     Tokenizer(models.WordLevel({"word": 0, "[UNK]": 1}, unk_token="[UNK]")).save(str(path))
-    with pytest.raises(ValueError, match="no padding token"):
+    with pytest.raises(ValueError, match="no padding and window tokens"):
         load_tokenizer(str(path))

@@ -24,8 +24,10 @@ from bench.polnear import GoldArticle, load_gold_split, unit_piece
 from saywho.neural.bio import ROLES, best_word_tags, spans_from_tags, tags_from_spans
 from saywho.neural.token_windows import (
     WINDOW,
+    SpecialIds,
     TokenizedText,
     load_plain_tokenizer,
+    special_ids,
     stitch,
     tokenize,
     window_starts,
@@ -79,13 +81,13 @@ def training_windows(articles: list[GoldArticle], tokenizer) -> list[tuple[np.nd
     return examples
 
 
-def collate(examples: list[tuple[np.ndarray, np.ndarray]], device: str):  # type: ignore[no-untyped-def]
+def collate(examples: list[tuple[np.ndarray, np.ndarray]], specials: SpecialIds, device: str):  # type: ignore[no-untyped-def]
     length = max(len(ids) for ids, _ in examples) + 2
-    ids = np.zeros((len(examples), length), dtype=np.int64)
+    ids = np.full((len(examples), length), specials.pad, dtype=np.int64)
     mask = np.zeros_like(ids)
     labels = np.full((len(examples), length, len(ROLES)), -100, dtype=np.int64)
     for row, (piece, tags) in enumerate(examples):
-        ids[row, : len(piece) + 2] = [101, *piece, 102]
+        ids[row, : len(piece) + 2] = [specials.first, *piece, specials.last]
         mask[row, : len(piece) + 2] = 1
         labels[row, 1 : len(piece) + 1] = tags
     as_tensor = lambda a: torch.from_numpy(a).to(device)  # noqa: E731
@@ -147,6 +149,9 @@ def train_run(
 ):  # type: ignore[no-untyped-def]
     seed_everything(seed)
     encoder = load_encoder(args.encoder)
+    if getattr(args, "freeze_words", False):
+        # A table shipped as it came (the e5 one, 4-bit, shared with the stance model).
+        encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     model = SpanTagger(encoder, encoder.config.hidden_size)
     if args.init:  # continue training a tagger rather than start from the bare encoder
         model.load_state_dict(load_weights(args.init, "attribution"))
@@ -155,7 +160,7 @@ def train_run(
     head_lr = getattr(args, "head_lr", None) or lr
     optimizer = torch.optim.AdamW(
         [
-            {"params": model.encoder.parameters(), "lr": lr},
+            {"params": [p for p in model.encoder.parameters() if p.requires_grad], "lr": lr},
             {"params": model.head.parameters(), "lr": head_lr},
         ],
         weight_decay=0.01,
@@ -167,13 +172,14 @@ def train_run(
     weights = torch.tensor([getattr(args, "outside_weight", 1.0), 1.0, 1.0], device=device)
     loss_fn = nn.CrossEntropyLoss(weight=weights, ignore_index=-100)
     rng = np.random.default_rng(seed)
+    specials = special_ids(tokenizer)
     best: tuple[float, dict[str, torch.Tensor] | None, dict[str, float]] = (-1.0, None, {})
     for epoch in range(args.epochs):
         model.train()
         order = rng.permutation(len(train))
         for first in range(0, len(order), args.batch):
             ids, mask, types, labels = collate(
-                [train[i] for i in order[first : first + args.batch]], device
+                [train[i] for i in order[first : first + args.batch]], specials, device
             )
             with torch.autocast(
                 device_type=device.split(":")[0], dtype=torch.bfloat16, enabled=device != "cpu"

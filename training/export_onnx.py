@@ -23,7 +23,7 @@ from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokeniz
 from saywho.neural.token_windows import load_plain_tokenizer, tokenize, windows
 from training.attribution import SpanTagger
 from training.common import load_encoder, load_weights
-from training.q4_embeddings import swap_in_q4
+from training.q4_embeddings import move_table_out, swap_in_q4
 from training.stance import StanceClassifier
 from training.unsigned_weights import unsigned
 
@@ -32,6 +32,8 @@ SAMPLE = (
     "Sergei Lavrov said the Trump administration had adopted the most anti-Russian sanctions, "
     "while Putin welcomed the sincerity of Donald Trump."
 )
+# The frozen e5 word table, once for every model over it (training/q4_embeddings.py).
+SHARED_TABLE = "e5-words.bin"
 
 
 def build(kind: str, encoder_dir: Path, weights_dir: Path) -> torch.nn.Module:
@@ -79,6 +81,11 @@ def main() -> None:
     parser.add_argument(
         "--q4-embeddings", type=Path, help="word-q4.npz of a frozen 4-bit table (e5_encoder.py)"
     )
+    parser.add_argument(
+        "--share-table",
+        action="store_true",
+        help=f"keep the 4-bit table in {SHARED_TABLE} beside --out, shared by the models over it",
+    )
     args = parser.parse_args()
     q4 = dict(np.load(args.q4_embeddings)) if args.q4_embeddings else None
     model = build(args.model, args.encoder, args.weights)
@@ -113,6 +120,8 @@ def main() -> None:
         unsigned(quantized)
         if q4 is not None:
             swap_in_q4(quantized, q4["nibbles"], q4["scales"])
+            if args.share_table:
+                move_table_out(quantized, args.out.parent / SHARED_TABLE)
         onnx.save(quantized, str(args.out))
     with torch.no_grad():
         expected = model(*(torch.from_numpy(inputs[n]) for n in names)).numpy()

@@ -98,6 +98,9 @@ def main() -> None:
     parser.add_argument("--head-lr", type=float, default=0.0, help="the head's rate (0: --lr)")
     parser.add_argument("--init", type=Path, help="weights folder of a tagger to continue")
     parser.add_argument("--dev-articles", type=int, default=0, help="score dev on the first N")
+    parser.add_argument(
+        "--freeze-words", action="store_true", help="keep the word table (e5: shipped 4-bit)"
+    )
     args = parser.parse_args()
     if args.medium_table:
         print(json.dumps(medium_table(args.data / "train.jsonl"), ensure_ascii=False, indent=4))

@@ -11,9 +11,12 @@ approximation of what was trained.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+from onnx.external_data_helper import set_external_data
 
 BLOCK = 32
 
@@ -62,3 +65,25 @@ def swap_in_q4(model: onnx.ModelProto, nibbles: np.ndarray, scales: np.ndarray) 
     if not any(o.domain == "com.microsoft" for o in model.opset_import):
         model.opset_import.append(helper.make_opsetid("com.microsoft", 1))
     return name
+
+
+def move_table_out(model: onnx.ModelProto, table_file: Path) -> None:
+    """Keep the 4-bit table and its scales in ``table_file``, beside the model, so that
+    every model over one frozen table (the e5 stance model, the German tagger) shares
+    one copy of its 51 MB. The file is written once; a model whose table differs from
+    the one already there is refused rather than pointed at the wrong rows."""
+    tensors = [t for t in model.graph.initializer if t.name.endswith((".q4", ".scales"))]
+    if len(tensors) != 2:
+        raise ValueError(f"expected a 4-bit table and its scales, found {len(tensors)} tensors")
+    data = b"".join(t.raw_data for t in tensors)
+    if not table_file.exists():
+        table_file.write_bytes(data)
+    elif table_file.read_bytes() != data:
+        raise ValueError(f"{table_file} holds another table; this model's would not fit it")
+    offset = 0
+    for tensor in tensors:
+        length = len(tensor.raw_data)
+        set_external_data(tensor, table_file.name, offset, length)
+        tensor.ClearField("raw_data")
+        tensor.data_location = TensorProto.EXTERNAL
+        offset += length

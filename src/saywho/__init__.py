@@ -1,3 +1,3 @@
 """saywho: who said what about whom, with what stance, and where it spreads."""
 
-__version__ = "0.10.0"
+__version__ = "0.11.0"

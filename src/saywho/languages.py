@@ -40,7 +40,7 @@ _UNMEASURED = (
 SETUPS: dict[str, LanguageSetup] = {
     "de": LanguageSetup(
         "saywho:de",
-        "minilm-de",
+        "e5-de",
         "multilingual-e5",
         "statements measured on German news quotations, below the English level "
         "(docs/languages.md); stance toward targets unmeasured in German",

@@ -89,12 +89,13 @@ class Tagging:
 
 @ATTRIBUTORS.register("minilm")
 class MiniLMAttributor:
-    def __init__(self, model_file: str = MODEL_FILE) -> None:
+    def __init__(self, model_file: str = MODEL_FILE, tokenizer_file: str = TOKENIZER) -> None:
         self.model_file = model_file
+        self.tokenizer_file = tokenizer_file
 
     @cached_property
     def tokenizer(self) -> Tokenizer:
-        return load_plain_tokenizer(str(model_path(TOKENIZER)))
+        return load_plain_tokenizer(str(model_path(self.tokenizer_file)))
 
     def __call__(self, doc: Doc, entities: EntityIndex) -> list[Statement]:
         tagging = self.tag(text_of(doc))

@@ -18,7 +18,8 @@ import onnxruntime
 from saywho.model import ConfigError
 
 MODELS = "data/models"
-TOKENIZER = "tokenizer.json"
+TOKENIZER = "tokenizer.json"  # MiniLM's WordPiece vocabulary (English)
+E5_TOKENIZER = "tokenizer-e5.json.gz"  # multilingual-e5's SentencePiece vocabulary
 
 
 def model_path(file_name: str) -> Path:

@@ -7,20 +7,19 @@ target's own tokens lets the classifier pool them.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from tokenizers import Tokenizer
+
+from saywho.neural.token_windows import read_tokenizer, special_ids
 
 MAX_TOKENS = 128
 # Characters of context kept on each side of the target before tokenizing, so
 # that truncation never cuts the target out of a long sentence.
 CONTEXT_CHARS = 300
 OPEN_MARK, CLOSE_MARK = "< ", " >"
-PAD_TOKENS = ("[PAD]", "<pad>")  # WordPiece (MiniLM), SentencePiece (XLM-R, e5)
 
 
 @dataclass(frozen=True)
@@ -39,16 +38,14 @@ class EncodedPairs:
 
 
 def load_tokenizer(path: str) -> Tokenizer:
-    """A tokenizer.json, or one gzipped (``.json.gz``: the e5 vocabulary is 16 MB raw)."""
-    if path.endswith(".gz"):
-        tokenizer = Tokenizer.from_str(gzip.decompress(Path(path).read_bytes()).decode("utf-8"))
-    else:
-        tokenizer = Tokenizer.from_file(path)
+    """A tokenizer (``read_tokenizer``) that truncates pairs and pads with its own token."""
+    tokenizer = read_tokenizer(path)
     tokenizer.enable_truncation(max_length=MAX_TOKENS)
-    pad = next((token for token in PAD_TOKENS if tokenizer.token_to_id(token) is not None), None)
-    if pad is None:
-        raise ValueError(f"{path}: no padding token ({' or '.join(PAD_TOKENS)})")
-    tokenizer.enable_padding(pad_id=tokenizer.token_to_id(pad), pad_token=pad)
+    try:
+        pad = special_ids(tokenizer).pad
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
+    tokenizer.enable_padding(pad_id=pad, pad_token=tokenizer.id_to_token(pad))
     return tokenizer
 
 

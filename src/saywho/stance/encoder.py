@@ -29,7 +29,7 @@ from typing import get_args
 from tokenizers import Tokenizer
 
 from saywho.model import Act, Polarity
-from saywho.neural.onnx_model import TOKENIZER, model_path, run, softmax
+from saywho.neural.onnx_model import E5_TOKENIZER, TOKENIZER, model_path, run, softmax
 from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokenizer
 from saywho.nlp import text_of
 from saywho.stance import STANCE_MODELS, Judgement, StanceQuery, Target
@@ -37,7 +37,6 @@ from saywho.stance.lexicon import LexiconStance, is_declaration
 
 MODEL_FILE = "stance-minilm.onnx"
 MULTILINGUAL_MODEL_FILE = "stance-e5.onnx"
-MULTILINGUAL_TOKENIZER = "tokenizer-e5.json.gz"
 # The model's outputs, in the vocabulary's order (training/stance.py trained in it).
 LABELS: tuple[Polarity, ...] = get_args(Polarity)
 BATCH = 32
@@ -115,7 +114,7 @@ class MiniLMStance(EncoderStance):
 @STANCE_MODELS.register("multilingual-e5")
 class MultilingualE5Stance(EncoderStance):
     def __init__(self, model_file: str = MULTILINGUAL_MODEL_FILE) -> None:
-        super().__init__(model_file, MULTILINGUAL_TOKENIZER)
+        super().__init__(model_file, E5_TOKENIZER)
 
 
 def _context_of(query: StanceQuery, target: Target) -> TargetInText:
