@@ -35,6 +35,7 @@ from saywho.neural.token_windows import (
 )
 from training.common import (
     RunRecord,
+    freeze_word_table,
     load_encoder,
     load_weights,
     save_chosen,
@@ -150,8 +151,7 @@ def train_run(
     seed_everything(seed)
     encoder = load_encoder(args.encoder)
     if getattr(args, "freeze_words", False):
-        # A table shipped as it came (the e5 one, 4-bit, shared with the stance model).
-        encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+        freeze_word_table(encoder)
     model = SpanTagger(encoder, encoder.config.hidden_size)
     if args.init:  # continue training a tagger rather than start from the bare encoder
         model.load_state_dict(load_weights(args.init, "attribution"))

@@ -19,6 +19,9 @@ from safetensors.torch import load_file, save_file
 from transformers import BertConfig, BertModel
 
 CHUNK_BYTES = 15 * 1024 * 1024  # files come back from the GPU machine in pieces under 16 MiB
+# The word table of an encoder trained frozen, by its name in a model that holds the
+# encoder as ``encoder``: the e5 models ship the table as it came (4-bit, shared).
+FROZEN_TABLE = "encoder.embeddings.word_embeddings.weight"
 
 
 def seed_everything(seed: int) -> None:
@@ -26,6 +29,11 @@ def seed_everything(seed: int) -> None:
     np.random.seed(seed)
     torch.manual_seed(seed)
     torch.cuda.manual_seed_all(seed)
+
+
+def freeze_word_table(encoder: BertModel) -> None:
+    """Train everything but the word table (``FROZEN_TABLE``)."""
+    encoder.embeddings.word_embeddings.weight.requires_grad_(False)
 
 
 def load_encoder(encoder_dir: Path) -> BertModel:

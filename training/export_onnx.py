@@ -87,6 +87,8 @@ def main() -> None:
         help=f"keep the 4-bit table in {SHARED_TABLE} beside --out, shared by the models over it",
     )
     args = parser.parse_args()
+    if args.share_table and not args.q4_embeddings:
+        parser.error("--share-table moves the 4-bit table out: it needs --q4-embeddings")
     q4 = dict(np.load(args.q4_embeddings)) if args.q4_embeddings else None
     model = build(args.model, args.encoder, args.weights)
     inputs = sample_inputs(args.model, args.encoder)

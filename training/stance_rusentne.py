@@ -28,6 +28,8 @@ from torch import nn
 from bench.rusentne import BIAS_GRID, f1_pn, half_of, read_items
 from saywho.neural.pair_encoding import TargetInText, encode_pairs, load_tokenizer
 from training.common import (
+    FROZEN_TABLE,
+    freeze_word_table,
     load_encoder,
     save_weights_in_chunks,
     seed_everything,
@@ -37,7 +39,6 @@ from training.common import (
 from training.stance import LABELS, StanceClassifier
 
 NEUTRAL = LABELS.index("neutral")
-FROZEN = "encoder.embeddings.word_embeddings.weight"
 Example = tuple[TargetInText, int, str]  # target in its sentence, gold index, dev half
 
 
@@ -106,7 +107,7 @@ class Trainer:
 def trainer_for(encoder_dir: Path, train: list[Example], args: argparse.Namespace) -> Trainer:
     seed_everything(args.seed)
     encoder = load_encoder(encoder_dir)
-    encoder.embeddings.word_embeddings.weight.requires_grad_(False)
+    freeze_word_table(encoder)
     model = StanceClassifier(encoder, encoder.config.hidden_size)
     counts = Counter(label for _, label, _ in train)
     # sqrt-inverse-frequency class weights, as for English: neutral dominates.
@@ -160,7 +161,7 @@ def main() -> None:
         print(f"epoch {epoch} ({time.time() - started:.0f} s): {history[-1]}", flush=True)
         if best is None or result["A"] > best[0]:
             state = trainer.model.state_dict()
-            kept = {k: v.detach().clone() for k, v in state.items() if k != FROZEN}
+            kept = {k: v.detach().clone() for k, v in state.items() if k != FROZEN_TABLE}
             best = (result["A"], epoch, bias, kept)
     assert best is not None
     _, epoch, bias, kept = best
